@@ -1,0 +1,6 @@
+export declare function readGeneratorConfig(): {
+  repoRoot: string;
+  configPath: string;
+  version: string;
+  jarPath: string;
+};

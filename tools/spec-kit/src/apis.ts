@@ -1,0 +1,24 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The monorepo root: the folder that holds specs/ and redocly.yaml. */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const specsDir = join(repoRoot, 'specs');
+export const redoclyConfigPath = join(repoRoot, 'redocly.yaml');
+
+/** Every folder of specs/ with an openapi.yaml is an API; specs/shared holds what they share. */
+export function listApis(root: string = specsDir): string[] {
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'openapi.yaml')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+export function specEntry(api: string, root: string = specsDir): string {
+  const entry = join(root, api, 'openapi.yaml');
+  if (!existsSync(entry)) {
+    throw new Error(`Unknown API "${api}": ${entry} does not exist. Known APIs: ${listApis(root).join(', ')}.`);
+  }
+  return entry;
+}
