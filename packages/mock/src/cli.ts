@@ -1,0 +1,52 @@
+import { parseArgs } from 'node:util';
+import { MockStartError } from './errors.js';
+import { startMock } from './start-mock.js';
+
+const usage = `usage: carrier-mock [apis...] [--port 4010] [--host 127.0.0.1] [--dynamic] [--verbose]
+
+Serves a Prism mock of each API (all by default) on consecutive ports from --port and prints
+"<api> <url>" per line. Stops on SIGINT or SIGTERM.`;
+
+export async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        port: { type: 'string', default: '4010' },
+        host: { type: 'string', default: '127.0.0.1' },
+        dynamic: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+    process.exit(2);
+  }
+
+  try {
+    const mock = await startMock({ apis: positionals, port, host: values.host, dynamic: values.dynamic, logLevel: values.verbose ? 'info' : 'silent' });
+    for (const [api, url] of Object.entries(mock.urls)) console.log(`${api} ${url}`);
+    const stop = (signal: string) => {
+      console.error(`carrier-mock: ${signal}, stopping`);
+      mock.close().then(() => process.exit(0), () => process.exit(1));
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  } catch (error) {
+    console.error(`carrier-mock: ${(error as Error).message}`);
+    process.exit(error instanceof MockStartError ? error.exitCode : 1);
+  }
+}

@@ -1,0 +1,64 @@
+import type { ApiDefinition } from './api-definition.js';
+import { CarrierValidationError } from './errors.js';
+import { TokenManager } from './token-manager.js';
+
+/** Centili: OAuth2 password flow (the client manages tokens), a token you manage, or a shared TokenManager. */
+export type OAuth2Auth =
+  | { clientId: string; username: string; password: string; tokenUrl?: string }
+  | { accessToken: string | (() => string | Promise<string>) }
+  | { tokenManager: TokenManager };
+
+/** MTN: the developer portal application's API key. */
+export type ApiKeyAuth = { apiKey: string };
+
+export type AuthFor<T extends ApiDefinition['auth']['type']> = T extends 'apiKey' ? ApiKeyAuth : OAuth2Auth;
+
+export interface AuthProvider {
+  /** The headers that authenticate one request. */
+  headers(): Promise<Record<string, string>>;
+  /** The API answered 401 to `headers`: renew if that can help; true means "send again". */
+  renewAfterUnauthorized(headers: Record<string, string>): boolean;
+  /** The secrets in play, so that messages can be kept clean of them. */
+  secrets(): string[];
+}
+
+export function createAuthProvider(definition: ApiDefinition, auth: OAuth2Auth | ApiKeyAuth, fetch: typeof globalThis.fetch): AuthProvider {
+  if (auth === null || typeof auth !== 'object') {
+    throw new CarrierValidationError('auth', 'required', `${definition.name} needs credentials`);
+  }
+  if (definition.auth.type === 'apiKey') {
+    const header = definition.auth.header;
+    if (!('apiKey' in auth) || typeof auth.apiKey !== 'string' || auth.apiKey.length === 0) {
+      throw new CarrierValidationError('auth.apiKey', 'required', `${definition.name} authenticates with an API key (${header})`);
+    }
+    const apiKey = auth.apiKey;
+    return { headers: async () => ({ [header]: apiKey }), renewAfterUnauthorized: () => false, secrets: () => [apiKey] };
+  }
+  if ('apiKey' in auth) {
+    throw new CarrierValidationError('auth', 'oauth2', `${definition.name} authenticates with OAuth2, not an API key`);
+  }
+  if ('accessToken' in auth) {
+    const source = auth.accessToken;
+    let last = '';
+    return {
+      headers: async () => {
+        last = typeof source === 'function' ? await source() : source;
+        return { Authorization: `Bearer ${last}` };
+      },
+      renewAfterUnauthorized: () => false,
+      secrets: () => (last ? [last] : []),
+    };
+  }
+  const manager =
+    'tokenManager' in auth
+      ? auth.tokenManager
+      : new TokenManager({ tokenUrl: auth.tokenUrl ?? definition.auth.tokenUrl, clientId: auth.clientId, username: auth.username, password: auth.password, fetch });
+  return {
+    headers: async () => ({ Authorization: `Bearer ${await manager.getAccessToken()}` }),
+    renewAfterUnauthorized: (headers) => {
+      manager.invalidate(headers.Authorization?.replace(/^Bearer /, ''));
+      return true;
+    },
+    secrets: () => manager.secrets(),
+  };
+}

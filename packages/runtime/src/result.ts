@@ -1,0 +1,40 @@
+import { getRequestContext } from './carrier-fetch.js';
+import { CarrierApiError, type RequestContext } from './errors.js';
+
+/** The shape openapi-fetch resolves to. */
+interface FetchResult {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * The data of an openapi-fetch call, or a thrown CarrierApiError whose `body` is the operation's
+ * documented error body: `const tx = await expectData(client.POST('/auth/transactions', {...}))`.
+ */
+export async function expectData<R extends FetchResult>(pending: R | Promise<R>): Promise<Exclude<R['data'], undefined>> {
+  const result = await pending;
+  if (result.response.ok && result.error === undefined) return result.data as Exclude<R['data'], undefined>;
+  throw new CarrierApiError<Exclude<R['error'], undefined>>(
+    result.response.status,
+    result.error as Exclude<R['error'], undefined>,
+    getRequestContext(result.response) ?? contextOf(result.response),
+  );
+}
+
+function contextOf(response: Response): RequestContext {
+  const url = new URL(response.url || 'http://unknown/');
+  return { operationId: undefined, method: 'unknown', url: `${url.origin}${url.pathname}`, requestReference: undefined, idempotencyKey: undefined, attempts: 1 };
+}
+
+/** Turns an error response into a CarrierApiError (for SDK middleware); reads the body once. */
+export async function errorFromResponse(response: Response): Promise<CarrierApiError> {
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // Not JSON: keep the text.
+  }
+  return new CarrierApiError(response.status, body, getRequestContext(response) ?? contextOf(response));
+}
