@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { MockStartError } from './errors.js';
-import { startMock } from './start-mock.js';
+import { startMock, type RunningMock } from './start-mock.js';
 
 const usage = `usage: carrier-mock [apis...] [--port 4010] [--host 127.0.0.1] [--dynamic] [--verbose]
 
@@ -36,15 +36,24 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
 
+  // Handlers first: a signal that arrives while the servers start still stops them cleanly.
+  let mock: RunningMock | undefined;
+  let stopping = false;
+  const stop = (signal: string) => {
+    stopping = true;
+    console.error(`carrier-mock: ${signal}, stopping`);
+    (mock?.close() ?? Promise.resolve()).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+
   try {
-    const mock = await startMock({ apis: positionals, port, host: values.host, dynamic: values.dynamic, logLevel: values.verbose ? 'info' : 'silent' });
+    mock = await startMock({ apis: positionals, port, host: values.host, dynamic: values.dynamic, logLevel: values.verbose ? 'info' : 'silent' });
+    if (stopping) return void (await mock.close());
     for (const [api, url] of Object.entries(mock.urls)) console.log(`${api} ${url}`);
-    const stop = (signal: string) => {
-      console.error(`carrier-mock: ${signal}, stopping`);
-      mock.close().then(() => process.exit(0), () => process.exit(1));
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
   } catch (error) {
     console.error(`carrier-mock: ${(error as Error).message}`);
     process.exit(error instanceof MockStartError ? error.exitCode : 1);

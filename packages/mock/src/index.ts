@@ -1,2 +1,2 @@
-export { startMock, type RunningMock, type StartMockOptions } from './start-mock.js';
+export { centiliTokenPath, startMock, type RunningMock, type StartMockOptions } from './start-mock.js';
 export { MockStartError, type MockErrorCode } from './errors.js';

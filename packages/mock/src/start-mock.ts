@@ -24,8 +24,13 @@ export interface StartMockOptions {
 export interface RunningMock {
   /** Base URL of each API's mock, by API name. */
   urls: Record<string, string>;
+  /** The mocked Centili token endpoint of an API's mock: pass it as `auth.tokenUrl`. */
+  tokenUrl(api: string): string;
   close(): Promise<void>;
 }
+
+/** Where the Centili APIs' shared OAuth2 token endpoint lives (specs/shared/paths/token.yaml). */
+export const centiliTokenPath = '/auth/realms/api/protocol/openid-connect/token';
 
 /**
  * Starts a Prism mock of each API on its own port (the Centili APIs share the token path, so one
@@ -72,7 +77,12 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     await closeAll();
     throw error;
   }
-  return { urls, close: closeAll };
+  const tokenUrl = (api: string) => {
+    const url = urls[api];
+    if (!url) throw new MockStartError('UNKNOWN_API', `The mock does not serve "${api}"; it serves ${Object.keys(urls).join(', ')}.`);
+    return `${url}${centiliTokenPath}`;
+  };
+  return { urls, tokenUrl, close: closeAll };
 }
 
 function resolveSpecFiles(options: StartMockOptions): Record<string, string> {

@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const bin = join(import.meta.dirname, '..', 'bin', 'carrier-mock.js');
+
+/** Runs carrier-mock; resolves once it printed `lines` URL lines (or exited), bounded by a timeout. */
+function runCli(args: string[], lines = 0) {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`carrier-mock did not start in 20 s: ${stderr}`)), 20_000);
+    const check = () => {
+      if (stdout.trim().split('\n').filter(Boolean).length >= lines) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      check();
+    });
+    exited.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return { child, ready, exited, output: () => ({ stdout, stderr }) };
+}
+
+describe('carrier-mock CLI', () => {
+  it('prints one URL per API, answers on each, and stops cleanly on SIGTERM', async () => {
+    const run = runCli(['--port', '0'], 5);
+    await run.ready;
+    const urls = Object.fromEntries(run.output().stdout.trim().split('\n').map((line) => line.split(' ')));
+    expect(Object.keys(urls)).toEqual(['centili-data-gifting', 'centili-packages', 'centili-payments', 'centili-services', 'mtn-ng-data-gifting']);
+    const response = await fetch(`${urls['centili-packages']}/payments/v3/services/packages?serviceKey=abc&country=es`, { headers: { Authorization: 'Bearer t' } });
+    expect(response.status).toBe(200);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    await expect(fetch(`${urls['centili-packages']}/payments/v3/services/packages`)).rejects.toThrow();
+  });
+
+  it('serves only the APIs named, from --port up, and stops on SIGINT', async () => {
+    const free = createServer();
+    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+    const port = (free.address() as { port: number }).port;
+    await new Promise((resolve) => free.close(resolve));
+    const run = runCli(['mtn-ng-data-gifting', '--port', String(port)], 1);
+    await run.ready;
+    expect(run.output().stdout).toBe(`mtn-ng-data-gifting http://127.0.0.1:${port}\n`);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('exits 2 naming an unknown API', async () => {
+    const run = runCli(['centili-payment']);
+    expect(await run.exited).toBe(2);
+    expect(run.output().stderr).toContain('Unknown API "centili-payment"');
+  });
+
+  it('exits 1 when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const run = runCli(['centili-payments', '--port', String(port)]);
+      expect(await run.exited).toBe(1);
+      expect(run.output().stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('exits 2 on a bad --port', async () => {
+    const run = runCli(['--port', 'eighty']);
+    expect(await run.exited).toBe(2);
+    expect(run.output().stderr).toContain('--port must be an integer');
+  });
+});
