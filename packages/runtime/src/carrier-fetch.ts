@@ -17,6 +17,20 @@ export type CarrierFetch = (input: Request | string | URL, init?: RequestInit) =
 
 const contexts = new WeakMap<Response, RequestContext>();
 
+/**
+ * Keeps the context with the response and with its clones: typescript-fetch hands its middleware
+ * `response.clone()`, and the SDK's errors must still name the operation and its keys.
+ */
+function remember(response: Response, context: RequestContext): void {
+  contexts.set(response, context);
+  const clone = response.clone.bind(response);
+  response.clone = () => {
+    const copy = clone();
+    remember(copy, context);
+    return copy;
+  };
+}
+
 /** What the carrier fetch knows of the request that produced `response`. */
 export function getRequestContext(response: Response): RequestContext | undefined {
   return contexts.get(response);
@@ -94,7 +108,7 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
           continue;
         }
       }
-      contexts.set(response, { ...context });
+      remember(response, { ...context });
       return response;
     }
 

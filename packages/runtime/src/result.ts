@@ -38,3 +38,18 @@ export async function errorFromResponse(response: Response): Promise<CarrierApiE
   }
   return new CarrierApiError(response.status, body, getRequestContext(response) ?? contextOf(response));
 }
+
+/**
+ * typescript-fetch middleware of the SDKs: an error status becomes the same CarrierApiError the
+ * light clients throw, and a failure of ours (network, validation) is thrown as it is rather
+ * than wrapped in the generator's FetchError.
+ */
+export const carrierSdkMiddleware = {
+  async post({ response }: { response: Response }): Promise<Response> {
+    if (!response.ok) throw await errorFromResponse(response);
+    return response;
+  },
+  async onError({ error }: { error: unknown }): Promise<Response | undefined> {
+    throw error;
+  },
+};

@@ -1,0 +1,33 @@
+import type { OpenApiDocument } from '@carrier-api/spec-kit';
+import { apiTypeName, buildApiDefinition, generatedHeader, renderDefinition } from '@carrier-api/client-gen';
+
+export const sdkFactoryName = (api: string) => `create${apiTypeName(api)}Sdk`;
+
+/** The files added next to the typescript-fetch sources: the runtime definition and the factory. */
+export function renderSdkFactory(api: string, document: OpenApiDocument): Record<string, string> {
+  const name = apiTypeName(api);
+  const authType = buildApiDefinition(api, document).auth.type === 'apiKey' ? 'ApiKeyAuth' : 'OAuth2Auth';
+  const sdk = `${generatedHeader(api)}import { carrierSdkMiddleware, createCarrierFetch, type ${authType}, type ClientOptions } from '@carrier-api/runtime';
+import { ${name}Api } from './apis/index.js';
+import { Configuration } from './runtime.js';
+import { apiDefinition } from './definition.js';
+
+export { apiDefinition };
+export type ${name}SdkOptions = ClientOptions<${authType}>;
+
+/**
+ * The method-style SDK of ${document.info.title} (openapi-generator typescript-fetch), with the
+ * same credentials, idempotency keys, retries and CarrierApiError as the light client.
+ */
+export function ${sdkFactoryName(api)}(options: ${name}SdkOptions): ${name}Api {
+  return new ${name}Api(
+    new Configuration({
+      basePath: options.baseUrl ?? apiDefinition.defaultBaseUrl,
+      fetchApi: createCarrierFetch({ definition: apiDefinition, auth: options.auth, retry: options.retry, fetch: options.fetch }),
+      middleware: [carrierSdkMiddleware],
+    }),
+  );
+}
+`;
+  return { 'definition.ts': renderDefinition(api, document), 'sdk.ts': sdk };
+}
