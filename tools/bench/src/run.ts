@@ -1,0 +1,49 @@
+// pnpm bench: prints one table per measurement. Run after `turbo run build` (the root script does).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateSdks, sdkFactoryName } from '@carrier-api/sdk-gen';
+import { clientFactoryName } from '@carrier-api/client-gen';
+import { listBundledApis } from '@carrier-api/specs';
+import { bundleSize } from './bundle-size.ts';
+import { compareMockThroughput, timeUntilMocksAnswer } from './mock-throughput.ts';
+import { requestOverhead } from './request-overhead.ts';
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+const apis = listBundledApis().map((api) => api.name);
+
+console.log('\n## Bundle size (esbuild, minified; gzip)\n');
+const baseline = await bundleSize("import createClient from 'openapi-fetch'; console.log(createClient);");
+const sizes = [{ bundle: 'openapi-fetch alone', minified: kb(baseline.minified), gzip: kb(baseline.gzip), 'gzip vs openapi-fetch': '' }];
+for (const api of apis) {
+  for (const [flavour, pkg, factory] of [
+    ['client', `@carrier-api/${api}`, clientFactoryName(api)],
+    ['SDK', `@carrier-api/${api}-sdk`, sdkFactoryName(api)],
+  ] as const) {
+    const size = await bundleSize(`import { ${factory} } from '${pkg}'; console.log(${factory});`);
+    sizes.push({ bundle: `${pkg} (${flavour})`, minified: kb(size.minified), gzip: kb(size.gzip), 'gzip vs openapi-fetch': `+${kb(size.gzip - baseline.gzip)}` });
+  }
+}
+console.table(sizes);
+
+console.log('\n## Per-request overhead on loopback (2000 sequential GETs)\n');
+const overhead = await requestOverhead();
+console.table([
+  { path: 'raw fetch', 'µs / request': overhead.rawMicros.toFixed(0) },
+  { path: 'createPackagesClient (openapi-fetch + runtime)', 'µs / request': overhead.clientMicros.toFixed(0), overhead: `${(overhead.clientMicros - overhead.rawMicros).toFixed(0)} µs` },
+]);
+
+console.log('\n## SDK generation: one openapi-generator batch run, cold JVM\n');
+const out = mkdtempSync(join(tmpdir(), 'bench-sdks-'));
+const started = performance.now();
+await generateSdks(out);
+console.table([{ SDKs: apis.length, seconds: ((performance.now() - started) / 1000).toFixed(1) }]);
+rmSync(out, { recursive: true, force: true });
+
+console.log('\n## Mocks\n');
+console.table([{ measurement: `startMock() until all ${apis.length} APIs answer`, ms: (await timeUntilMocksAnswer()).toFixed(0) }]);
+const { ours, prism } = await compareMockThroughput();
+console.table([
+  { server: '@carrier-api/mock (centili-packages)', 'req/s': ours.requestsPerSecond.toFixed(0), 'p50 ms': ours.p50Ms, 'p99 ms': ours.p99Ms, non2xx: ours.non2xx },
+  { server: 'prism mock (same bundle)', 'req/s': prism.requestsPerSecond.toFixed(0), 'p50 ms': prism.p50Ms, 'p99 ms': prism.p99Ms, non2xx: prism.non2xx },
+]);
