@@ -39,6 +39,9 @@ import { apiDefinition } from './definition.js';
 
 export type { components, operations, paths } from './schema.js';
 export { apiDefinition };
+// What callers use of the runtime, so that installing this package is enough.
+export { CarrierApiError, CarrierAuthError, CarrierNetworkError, CarrierValidationError, TokenManager, expectData, isCarrierApiError } from '@carrier-api/runtime';
+export type { OAuth2Auth, ApiKeyAuth, RetryOptions } from '@carrier-api/runtime';
 
 export type ${name}ClientOptions = ClientOptions<${authType}>;
 export type ${name}Client = Client<paths, \`\${string}/\${string}\`>;

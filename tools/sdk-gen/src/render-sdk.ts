@@ -13,6 +13,9 @@ import { Configuration } from './runtime.js';
 import { apiDefinition } from './definition.js';
 
 export { apiDefinition };
+// What callers use of the runtime, so that installing this package is enough.
+export { CarrierApiError, CarrierAuthError, CarrierNetworkError, CarrierValidationError, TokenManager, isCarrierApiError } from '@carrier-api/runtime';
+export type { OAuth2Auth, ApiKeyAuth, RetryOptions } from '@carrier-api/runtime';
 export type ${name}SdkOptions = ClientOptions<${authType}>;
 
 /**
