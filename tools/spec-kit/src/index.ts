@@ -1,6 +1,5 @@
 export { listApis, specEntry, repoRoot, specsDir, redoclyConfigPath } from './apis.ts';
 export { bundleApi, serializeBundle, writeBundles, SpecBundleError } from './bundle.ts';
 export { readBundle, deref, resolvePointer, listOperations, type OperationInfo } from './load.ts';
-export { createSpecValidator, formatIssues, type SchemaIssue } from './schema-validator.ts';
 export { lintSpecs, formatProblem, type LintProblem } from './lint.ts';
 export * from './openapi.ts';

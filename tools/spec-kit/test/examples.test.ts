@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { listApis } from '../src/apis.ts';
 import { bundleApi } from '../src/bundle.ts';
-import { createSpecValidator, formatIssues } from '../src/schema-validator.ts';
+import { createSpecValidator, formatIssues } from '@carrier-api/schema-validator';
 import type { OpenApiDocument } from '../src/openapi.ts';
 
 interface ExampleCase {

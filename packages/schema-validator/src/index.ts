@@ -1,9 +1,10 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import type { OpenApiDocument } from './openapi.ts';
+import * as ajvFormats from 'ajv-formats';
 
-// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+// ajv-formats is CommonJS: under ESM its function arrives as `default`, sometimes wrapped twice.
+type AddFormats = (ajv: Ajv) => Ajv;
+const formatsModule = ajvFormats as unknown as { default: AddFormats | { default: AddFormats } };
+const addFormats: AddFormats = typeof formatsModule.default === 'function' ? formatsModule.default : formatsModule.default.default;
 
 export interface SchemaIssue {
   /** JSON pointer into the validated value. */
@@ -18,12 +19,13 @@ export interface SchemaIssue {
  * (`#/components/schemas/Transaction`, `#/paths/.../schema`). `nullable`, formats and the
  * document's local $refs are honoured; `example` and `x-*` are annotations.
  */
-export function createSpecValidator(document: OpenApiDocument) {
+export function createSpecValidator(document: object) {
   const ajv = new Ajv({ strict: false, allErrors: true, discriminator: true });
   addFormats(ajv);
-  ajv.addSchema(document as object, 'spec.json', undefined, false);
+  ajv.addSchema(document, 'spec.json', undefined, false);
 
   return {
+    /** The issues of `value` against the schema at `pointer` (`#/components/schemas/X`); [] when valid. */
     validate(pointer: string, value: unknown): SchemaIssue[] {
       const validateFn = ajv.getSchema(`spec.json${pointer}`) ?? ajv.compile({ $ref: `spec.json${pointer}` });
       if (validateFn(value)) return [];

@@ -1,0 +1,1 @@
+export { deriveCases, operationPointer } from './derive-cases.ts';
