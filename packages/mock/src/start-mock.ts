@@ -1,10 +1,8 @@
 import { createLogger } from '@stoplight/prism-core';
 import { getHttpOperationsFromSpec, type IHttpConfig } from '@stoplight/prism-http';
-import { createServer } from '@stoplight/prism-http-server';
-
-type IPrismHttpServer = ReturnType<typeof createServer>;
 import { listBundledApis } from '@carrier-api/specs';
 import { MockStartError } from './errors.js';
+import { createPrismHttpServer, type PrismHttpServer } from './prism-server.js';
 
 export interface StartMockOptions {
   /** Which APIs to serve (names as in @carrier-api/specs); default all. */
@@ -51,7 +49,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     mock: { dynamic: options.dynamic ?? false },
   };
 
-  const servers: IPrismHttpServer[] = [];
+  const servers: PrismHttpServer[] = [];
   const urls: Record<string, string> = {};
   const closeAll = () => Promise.all(servers.map((server) => server.close().catch(() => undefined))).then(() => undefined);
   try {
@@ -61,7 +59,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
         throw new MockStartError('INVALID_SPEC', `${api}: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
       });
       if (operations.length === 0) throw new MockStartError('INVALID_SPEC', `${api}: ${file} has no operations`);
-      const server = createServer(operations, { cors: true, config, components: { logger: logger.child({ name: api }) } });
+      const server = createPrismHttpServer(operations, config, logger.child({ name: api }));
       const port = options.port ? options.port + index : 0;
       index += 1;
       const address = await server.listen(port, host).catch((reason: unknown) => {

@@ -75,6 +75,26 @@ describe('startMock', () => {
     expect(JSON.parse(response.headers.get('sl-violations')!)[0]).toMatchObject({ location: ['request', 'body', 'pin'], code: 'type' });
   });
 
+  it('survives requests Prism’s own server crashes on: non-Latin-1 text in violations, invalid JSON', async () => {
+    const base = mock.urls['centili-services']!;
+    const headers = { Authorization: 'Bearer t', 'Content-Type': 'application/json' };
+    // Found by schemathesis: a property name outside Latin-1 ends up in the sl-violations header.
+    const unicode = await fetch(`${base}/v1/services`, { method: 'POST', headers, body: '{"\u00e9\ud83d\ude00": [], "ownedBy": []}' });
+    expect(unicode.status).toBe(400);
+    expect(JSON.parse(unicode.headers.get('sl-violations')!).length).toBeGreaterThan(0);
+    const invalidJson = await fetch(`${base}/v1/services`, { method: 'POST', headers, body: '{"serviceKey": ' });
+    expect(invalidJson.status).toBe(400);
+    expect(await invalidJson.json()).toEqual({ code: 'BAD_REQUEST', message: 'Bad request parameters - check message for details' });
+    // Still serving.
+    expect((await call(base, 'centili-services')).status).toBe(200);
+  });
+
+  it('answers an undeclared method with 405 and the Allow header', async () => {
+    const response = await fetch(mock.tokenUrl('centili-payments'), { method: 'DELETE' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+  });
+
   it('mocks the Centili token endpoint', async () => {
     expect(mock.tokenUrl('centili-payments')).toBe(`${mock.urls['centili-payments']}${centiliTokenPath}`);
     const response = await fetch(mock.tokenUrl('centili-payments'), {

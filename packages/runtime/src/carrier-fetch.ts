@@ -53,7 +53,8 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
     const operation = findOperation(request.method, url.pathname);
     const headers = new Headers(request.headers);
 
-    if (operation?.idempotencyKey && !headers.has('Idempotency-Key')) headers.set('Idempotency-Key', crypto.randomUUID());
+    // An empty key is no key: the server would treat it as absent, and a retry could charge twice.
+    if (operation?.idempotencyKey && !headers.get('Idempotency-Key')) headers.set('Idempotency-Key', crypto.randomUUID());
     const rule = operation?.requestReference;
     if (rule) {
       const given = headers.get(rule.header);

@@ -103,6 +103,12 @@ describe('idempotency keys', () => {
     expect(keys[2]).toBe('caller-key-1');
   });
 
+  it('treats an empty key as no key', async () => {
+    const fetch = await paymentsFetch({ 'POST /auth/transactions': () => ok() });
+    await fetch(`${server.url}/auth/transactions`, { ...post(), headers: { 'Idempotency-Key': '' } });
+    expect(apiRequests()[0]!.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('does not add one where the spec declares none', async () => {
     const fetch = await paymentsFetch({ 'POST /datagifting/v1/service/transaction': () => ok() });
     await fetch(`${server.url}/datagifting/v1/service/transaction`, post());

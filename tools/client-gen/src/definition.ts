@@ -1,4 +1,4 @@
-import { deref, listOperations, type OpenApiDocument, type SchemaObject } from '@carrier-api/spec-kit';
+import { deref, listOperations, type OpenApiDocument } from '@carrier-api/spec-kit';
 
 /** The runtime's ApiDefinition of a bundled spec (see @carrier-api/runtime api-definition.ts). */
 export function buildApiDefinition(api: string, document: OpenApiDocument) {
@@ -18,27 +18,17 @@ export function buildApiDefinition(api: string, document: OpenApiDocument) {
     defaultBaseUrl: document.servers?.[0]?.url ?? '',
     auth,
     operations: listOperations(document).map((operation) => {
-      // `x-request-reference: true` marks a header the client fills with a fresh reference (MTN transactionId).
-      const reference = operation.parameters.find(
-        (parameter) => parameter.in === 'header' && (parameter as { 'x-request-reference'?: boolean })['x-request-reference'] === true,
-      );
-      const referenceSchema = reference ? deref<SchemaObject>(document, reference.schema!) : undefined;
+      // `x-request-reference: {pattern, minLength, maxLength}` marks a header the client fills with a
+      // fresh reference (MTN transactionId), and the rule for values a caller passes.
+      const reference = operation.parameters.find((parameter) => parameter.in === 'header' && 'x-request-reference' in parameter);
+      const rule = reference ? (reference as unknown as { 'x-request-reference': { pattern: string; minLength: number; maxLength: number } })['x-request-reference'] : undefined;
       return {
         operationId: operation.operationId,
         method: operation.method.toUpperCase(),
         path: operation.path,
         authenticated: operation.security.length > 0,
         idempotencyKey: operation.idempotencyKeyHeader,
-        ...(reference && referenceSchema
-          ? {
-              requestReference: {
-                header: reference.name,
-                pattern: referenceSchema.pattern ?? '.*',
-                minLength: referenceSchema.minLength ?? 1,
-                maxLength: referenceSchema.maxLength ?? 64,
-              },
-            }
-          : {}),
+        ...(reference && rule ? { requestReference: { header: reference.name, pattern: rule.pattern, minLength: rule.minLength, maxLength: rule.maxLength } } : {}),
       };
     }),
   };
