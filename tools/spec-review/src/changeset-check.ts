@@ -1,0 +1,32 @@
+import readChangesets from '@changesets/read';
+import { bumpAtLeast, type Bump } from './changes.ts';
+import type { SpecReview } from './review.ts';
+
+export interface MissingChangeset {
+  name: string;
+  needed: Bump;
+  given: Bump;
+  apis: string[];
+}
+
+/** The packages a spec change affects whose pending changesets do not reach the bump it needs. */
+export async function findMissingChangesets(repoRoot: string, review: SpecReview): Promise<MissingChangeset[]> {
+  const read = (readChangesets as unknown as { default?: typeof readChangesets }).default ?? readChangesets;
+  const changesets = await read(repoRoot);
+  const given = new Map<string, Bump>();
+  for (const changeset of changesets) {
+    for (const release of changeset.releases) {
+      const type = release.type as Bump;
+      if (!given.has(release.name) || bumpAtLeast(type, given.get(release.name)!)) given.set(release.name, type);
+    }
+  }
+  return review.packages
+    .filter((pkg) => !bumpAtLeast(given.get(pkg.name) ?? 'none', pkg.bump))
+    .map((pkg) => ({ name: pkg.name, needed: pkg.bump, given: given.get(pkg.name) ?? 'none', apis: pkg.apis }));
+}
+
+export function formatMissing(missing: MissingChangeset[]): string {
+  return missing
+    .map((entry) => `${entry.name} needs a ${entry.needed} changeset (spec change in ${entry.apis.join(', ')}); it has ${entry.given === 'none' ? 'none' : `only a ${entry.given}`}. Run pnpm changeset.`)
+    .join('\n');
+}

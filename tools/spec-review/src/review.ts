@@ -1,0 +1,127 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleApi, listApis, serializeBundle, type OpenApiDocument } from '@carrier-api/spec-kit';
+import { bumpFor, maxBump, type Bump, type SpecChange } from './changes.ts';
+import { documentChanges } from './document-changes.ts';
+import { oasdiffChangelog } from './oasdiff.ts';
+
+export interface ApiReview {
+  api: string;
+  status: 'added' | 'removed' | 'changed' | 'unchanged';
+  changes: SpecChange[];
+  bump: Bump;
+}
+
+export interface PackageBump {
+  name: string;
+  bump: Bump;
+  apis: string[];
+}
+
+export interface SpecReview {
+  base: string;
+  apis: ApiReview[];
+  packages: PackageBump[];
+}
+
+/** Every change between two bundled documents of one API, classified for client consumers. */
+export function diffDocuments(base: OpenApiDocument, revision: OpenApiDocument): SpecChange[] {
+  const dir = mkdtempSync(join(tmpdir(), 'spec-review-'));
+  try {
+    writeFileSync(join(dir, 'base.yaml'), serializeBundle(base, 'yaml'));
+    writeFileSync(join(dir, 'revision.yaml'), serializeBundle(revision, 'yaml'));
+    const operationChanges = oasdiffChangelog(join(dir, 'base.yaml'), join(dir, 'revision.yaml'));
+    return [...operationChanges, ...documentChanges(base as never, revision as never, operationChanges)];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The top of the git work tree that holds `cwd`: the CLIs review whatever repository they run in. */
+export function repositoryRoot(cwd: string): string {
+  return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' }).trim();
+}
+
+/** The merge base of HEAD with main (or origin/main): what a pull request is compared with. */
+export function defaultBaseRef(repoRoot: string): string {
+  for (const branch of ['main', 'origin/main']) {
+    try {
+      return execFileSync('git', ['merge-base', 'HEAD', branch], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error('No merge base with main or origin/main: pass --base <git ref>.');
+}
+
+/** Reviews the specs of the working tree against those at `baseRef`. */
+export async function reviewSpecs(repoRoot: string, baseRef: string): Promise<SpecReview> {
+  const baseSpecs = checkoutSpecs(repoRoot, baseRef);
+  try {
+    const headSpecs = join(repoRoot, 'specs');
+    const baseApis = baseSpecs ? listApis(baseSpecs) : [];
+    const headApis = listApis(headSpecs);
+    const apis: ApiReview[] = [];
+    for (const api of [...new Set([...baseApis, ...headApis])].sort()) {
+      if (!headApis.includes(api)) {
+        apis.push({ api, status: 'removed', changes: [{ rule: 'api-removed', level: 'breaking', text: `the ${api} API was removed` }], bump: 'major' });
+        continue;
+      }
+      const revision = await bundleApi(api, headSpecs);
+      if (!baseApis.includes(api)) {
+        apis.push({ api, status: 'added', changes: [{ rule: 'api-added', level: 'safe', text: `the ${api} API was added` }], bump: 'minor' });
+        continue;
+      }
+      const changes = diffDocuments(await bundleApi(api, baseSpecs!), revision);
+      apis.push({ api, status: changes.length > 0 ? 'changed' : 'unchanged', changes, bump: bumpFor(changes) });
+    }
+    return { base: baseRef, apis, packages: packageBumps(repoRoot, apis) };
+  } finally {
+    if (baseSpecs) rmSync(join(baseSpecs, '..'), { recursive: true, force: true });
+  }
+}
+
+/** specs/ as it was at `ref`, in a temporary folder; undefined when the ref had none. */
+function checkoutSpecs(repoRoot: string, ref: string): string | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'spec-review-base-'));
+  try {
+    const archive = execFileSync('git', ['archive', '--format=tar', ref, 'specs'], { cwd: repoRoot, maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+    mkdirSync(dir, { recursive: true });
+    execFileSync('tar', ['-x', '-C', dir], { input: archive });
+    return join(dir, 'specs');
+  } catch (error) {
+    const message = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
+    rmSync(dir, { recursive: true, force: true });
+    if (/did not match any files|pathspec/.test(message)) return undefined;
+    throw new Error(`Cannot read specs/ at ${ref}: ${message.trim()}`);
+  }
+}
+
+/** The published packages built from an API's spec; each needs the API's bump. */
+export function packagesOf(api: string, workspacePackages: Set<string>): string[] {
+  return [`@carrier-api/${api}`, `@carrier-api/${api}-sdk`, '@carrier-api/specs', '@carrier-api/mock', '@carrier-api/contract-tests'].filter((name) => workspacePackages.has(name));
+}
+
+function packageBumps(repoRoot: string, apis: ApiReview[]): PackageBump[] {
+  const workspace = workspacePackageNames(repoRoot);
+  const bumps = new Map<string, PackageBump>();
+  for (const review of apis.filter((candidate) => candidate.bump !== 'none')) {
+    for (const name of packagesOf(review.api, workspace)) {
+      const current = bumps.get(name) ?? { name, bump: 'none' as Bump, apis: [] };
+      bumps.set(name, { name, bump: maxBump(current.bump, review.bump), apis: [...current.apis, review.api] });
+    }
+  }
+  return [...bumps.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function workspacePackageNames(repoRoot: string): Set<string> {
+  const dir = join(repoRoot, 'packages');
+  if (!existsSync(dir)) return new Set();
+  return new Set(
+    readdirSync(dir)
+      .filter((name) => existsSync(join(dir, name, 'package.json')))
+      .map((name) => (JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8')) as { name: string }).name),
+  );
+}

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import type { OpenApiDocument } from '@carrier-api/spec-kit';
+import { bumpFor, diffDocuments, type ChangeLevel } from '../src/index.ts';
+
+type Edit = { set: string; value: unknown } | { remove: string } | { rename: string; to: string };
+interface Fixture {
+  name: string;
+  edits: Edit[];
+  swap?: boolean;
+  expect: { level: ChangeLevel | 'none'; rule?: string; bump: string; absent?: string[] };
+}
+
+const fixtures = join(import.meta.dirname, 'fixtures');
+const base = parse(readFileSync(join(fixtures, 'base.yaml'), 'utf8')) as OpenApiDocument;
+const pairs = parse(readFileSync(join(fixtures, 'changes.yaml'), 'utf8')) as Fixture[];
+
+/** The revision: base.yaml with the fixture's edits, at JSON pointers. */
+function revise(document: unknown, edits: Edit[]): OpenApiDocument {
+  const copy = structuredClone(document) as Record<string, unknown>;
+  for (const edit of edits) {
+    const pointer = 'set' in edit ? edit.set : 'remove' in edit ? edit.remove : edit.rename;
+    const segments = pointer.slice(1).split('/').map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const last = segments.pop()!;
+    const parent = segments.reduce<Record<string, unknown>>((node, segment) => (node[segment] ??= {}) as Record<string, unknown>, copy);
+    if ('set' in edit) parent[last] = edit.value;
+    else if ('remove' in edit) Array.isArray(parent) ? parent.splice(Number(last), 1) : delete parent[last];
+    else {
+      parent[edit.to] = parent[last];
+      delete parent[last];
+    }
+  }
+  return copy as unknown as OpenApiDocument;
+}
+
+const strength: (ChangeLevel | 'none')[] = ['none', 'docs', 'safe', 'warning', 'breaking'];
+
+describe('spec review of the fixture pairs', () => {
+  it('has at least 40 pairs', () => {
+    expect(pairs.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(pairs)('$name → $expect.level, $expect.bump', (fixture) => {
+    const edited = revise(base, fixture.edits);
+    const [from, to] = fixture.swap ? [edited, base] : [base, edited];
+    const changes = diffDocuments(from, to);
+    const summary = changes.map((change) => `${change.level} ${change.rule}: ${change.text}`).join('\n');
+    const strongest = changes.reduce<ChangeLevel | 'none'>((max, change) => (strength.indexOf(change.level) > strength.indexOf(max) ? change.level : max), 'none');
+    expect(strongest, summary).toBe(fixture.expect.level);
+    if (fixture.expect.rule) expect(changes.map((change) => change.rule), summary).toContain(fixture.expect.rule);
+    for (const rule of fixture.expect.absent ?? []) expect(changes.map((change) => change.rule), summary).not.toContain(rule);
+    expect(bumpFor(changes)).toBe(fixture.expect.bump);
+  });
+});
