@@ -32,7 +32,8 @@ function renderIndex(api: string, document: OpenApiDocument): string {
   const schemaNames = Object.keys(document.components?.schemas ?? {});
   const aliases = schemaNames.map((schema) => `export type ${schema} = components['schemas']['${schema}'];`).join('\n');
   const operations = definition.operations.map((operation) => ` *   ${operation.operationId}: ${operation.method} ${operation.path}`).join('\n');
-  return `${generatedHeader(api)}import createClient, { type Client } from 'openapi-fetch';
+  return `${generatedHeader(api)}import * as openapiFetch from 'openapi-fetch';
+import type { Client } from 'openapi-fetch';
 import { createCarrierFetch, type ${authType}, type ClientOptions } from '@carrier-api/runtime';
 import type { components, paths } from './schema.js';
 import { apiDefinition } from './definition.js';
@@ -42,6 +43,12 @@ export { apiDefinition };
 // What callers use of the runtime, so that installing this package is enough.
 export { CarrierApiError, CarrierAuthError, CarrierNetworkError, CarrierValidationError, TokenManager, expectData, isCarrierApiError } from '@carrier-api/runtime';
 export type { OAuth2Auth, ApiKeyAuth, RetryOptions } from '@carrier-api/runtime';
+
+// openapi-fetch's default export is createClient; in our CommonJS build, Node's interop hands
+// over its module.exports, whose \`default\` is the function. Both shapes are accepted.
+type CreateClient = typeof openapiFetch.default;
+const fetchModule = openapiFetch as unknown as { default: CreateClient | { default: CreateClient } };
+const createClient: CreateClient = typeof fetchModule.default === 'function' ? fetchModule.default : fetchModule.default.default;
 
 export type ${name}ClientOptions = ClientOptions<${authType}>;
 export type ${name}Client = Client<paths, \`\${string}/\${string}\`>;
