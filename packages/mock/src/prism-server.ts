@@ -59,8 +59,9 @@ export function createPrismHttpServer(operations: IHttpOperation[], config: IHtt
     const violations = [
       ...validations.input.map((violation) => ({ ...violation, path: ['request', ...(violation.path ?? [])] })),
       ...validations.output.map((violation) => ({ ...violation, path: ['response', ...(violation.path ?? [])] })),
-    ].map((violation) => ({ location: violation.path, severity: violation.severity, code: violation.code, message: violation.message }));
-    if (violations.length > 0) reply.setHeader('sl-violations', headerSafe(JSON.stringify(violations)).slice(0, 8000));
+    ].map((violation) => ({ location: violation.path, severity: severityNames[violation.severity] ?? 'Error', code: violation.code, message: violation.message }));
+    if (violations.length > 0) reply.setHeader('sl-violations', violationsHeader(violations));
+    logger.info(`${request.method} ${pathname} → ${output.statusCode}`);
     for (const [name, value] of Object.entries(output.headers ?? {})) reply.setHeader(name, typeof value === 'string' ? headerSafe(value) : (value as number));
     reply.statusCode = output.statusCode;
     const payload = serialize(output.body, reply.getHeader('content-type') as string | undefined);
@@ -91,6 +92,16 @@ export function createPrismHttpServer(operations: IHttpOperation[], config: IHtt
         server.closeAllConnections();
       }),
   };
+}
+
+// Prism's DiagnosticSeverity, by value, as its own server names them in sl-violations.
+const severityNames = ['Error', 'Warning', 'Information', 'Hint'];
+const maxHeaderLength = 8 * 1024 - 100;
+
+/** The violations as JSON, or, past a safe header length, Prism's "Too many violations!" prefix. */
+function violationsHeader(violations: unknown[]): string {
+  const value = headerSafe(JSON.stringify(violations));
+  return value.length > maxHeaderLength ? `Too many violations! ${value.slice(0, maxHeaderLength)}` : value;
 }
 
 /** JSON text stays valid JSON with every non-ASCII character written as \uXXXX: a legal header. */

@@ -72,7 +72,7 @@ describe('startMock', () => {
     const response = await call(mock.urls['centili-payments']!, 'centili-payments', credentialsFor('centili-payments'), { pin: 1234 });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ code: 'string', message: 'string' });
-    expect(JSON.parse(response.headers.get('sl-violations')!)[0]).toMatchObject({ location: ['request', 'body', 'pin'], code: 'type' });
+    expect(JSON.parse(response.headers.get('sl-violations')!)[0]).toMatchObject({ location: ['request', 'body', 'pin'], severity: 'Error', code: 'type' });
   });
 
   it('survives requests Prism’s own server crashes on: non-Latin-1 text in violations, invalid JSON', async () => {
