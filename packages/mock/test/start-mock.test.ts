@@ -34,7 +34,7 @@ const sampleCalls: Record<string, { method: string; path: string; body?: unknown
   'centili-packages': { method: 'GET', path: '/payments/v3/services/packages?serviceKey=f31a355df6dad07e49ba474db7ff9b07&country=es' },
   'mtn-ng-data-gifting': { method: 'POST', path: '/v1/datagifting/customers/2349062058464/dataGifting?nodeid=n1', body: { receiverMsisdn: '2349062058463', productCode: 'p', sendSms: true } },
 };
-const credentialsFor = (api: string) => (api.startsWith('mtn-') ? { 'X-API-Key': 'key' } : { Authorization: 'Bearer token' });
+const credentialsFor = (api: string): Record<string, string> => (api.startsWith('mtn-') ? { 'X-API-Key': 'key' } : { Authorization: 'Bearer token' });
 
 function call(base: string, api: string, headers: Record<string, string> = credentialsFor(api), body = sampleCalls[api]!.body) {
   const { method, path } = sampleCalls[api]!;

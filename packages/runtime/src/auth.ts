@@ -11,8 +11,6 @@ export type OAuth2Auth =
 /** MTN: the developer portal application's API key. */
 export type ApiKeyAuth = { apiKey: string };
 
-export type AuthFor<T extends ApiDefinition['auth']['type']> = T extends 'apiKey' ? ApiKeyAuth : OAuth2Auth;
-
 export interface AuthProvider {
   /** The headers that authenticate one request. */
   headers(): Promise<Record<string, string>>;

@@ -1,6 +1,6 @@
 export { createCarrierFetch, getRequestContext, type CarrierFetch, type CarrierFetchOptions, type ClientOptions } from './carrier-fetch.js';
 export { TokenManager, type TokenManagerOptions } from './token-manager.js';
-export { createAuthProvider, type ApiKeyAuth, type AuthFor, type AuthProvider, type OAuth2Auth } from './auth.js';
+export { createAuthProvider, type ApiKeyAuth, type AuthProvider, type OAuth2Auth } from './auth.js';
 export { createOperationMatcher, type ApiDefinition, type OperationDefinition } from './api-definition.js';
 export {
   CarrierApiError,

@@ -9,7 +9,7 @@ import {
   type RetryOptions,
 } from '../src/index.js';
 import { credentials, mtnDefinition, paymentsDefinition } from './fixtures.js';
-import { sequence, startFaultServer, tokenBody, tokenPath, type Fault } from './fault-server.js';
+import { sequence, startFaultServer, tokenBody, tokenPath, type Fault, type RecordedRequest } from './fault-server.js';
 
 let server: Awaited<ReturnType<typeof startFaultServer>>;
 afterEach(() => server?.close());
@@ -23,7 +23,7 @@ const fastRetry = (extra: RetryOptions = {}): RetryOptions => ({
   ...extra,
 });
 
-async function paymentsFetch(routes: Record<string, (request: never) => Fault>, retry: RetryOptions | false = fastRetry()) {
+async function paymentsFetch(routes: Record<string, (request: RecordedRequest) => Fault>, retry: RetryOptions | false = fastRetry()) {
   sleeps.length = 0;
   server = await startFaultServer({ [`POST ${tokenPath}`]: () => ({ status: 200, body: tokenBody('access-1') }), ...routes });
   return createCarrierFetch({ definition: paymentsDefinition(server.url), auth: credentials, retry });
@@ -47,7 +47,7 @@ describe('credentials', () => {
     sleeps.length = 0;
     server = await startFaultServer({
       [`POST ${tokenPath}`]: () => ({ status: 200, body: tokenBody(`access-${++tokens}`) }),
-      'POST /datagifting/v1/service/transaction': (request: { headers: Record<string, string> }) =>
+      'POST /datagifting/v1/service/transaction': (request: RecordedRequest) =>
         request.headers.authorization === 'Bearer access-2' ? ok() : { status: 401, body: { code: 'UNAUTHORIZED', message: 'Invalid credentials' } },
     });
     const fetch = createCarrierFetch({ definition: paymentsDefinition(server.url), auth: credentials });

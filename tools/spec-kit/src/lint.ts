@@ -18,7 +18,7 @@ export async function lintSpecs(files: string[], configPath: string = redoclyCon
   const problems: LintProblem[] = [];
   for (const file of files) {
     for (const problem of await lint({ ref: file, config })) {
-      if (problem.ignored || problem.severity === 'off') continue;
+      if (problem.ignored) continue;
       problems.push(toLintProblem(problem));
     }
   }
