@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { loadConfig, type Config } from '@redocly/openapi-core';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,4 +22,13 @@ export function specEntry(api: string, root: string = specsDir): string {
     throw new Error(`Unknown API "${api}": ${entry} does not exist. Known APIs: ${listApis(root).join(', ')}.`);
   }
   return entry;
+}
+
+const configs = new Map<string, Promise<Config>>();
+
+/** The Redocly config (ruleset and plugins), loaded once per process and path. */
+export function redoclyConfig(configPath: string = redoclyConfigPath): Promise<Config> {
+  let config = configs.get(configPath);
+  if (!config) configs.set(configPath, (config = loadConfig({ configPath })));
+  return config;
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { bundle, loadConfig, stringifyYaml } from '@redocly/openapi-core';
-import { listApis, redoclyConfigPath, repoRoot, specEntry } from './apis.ts';
+import { bundle, stringifyYaml } from '@redocly/openapi-core';
+import { listApis, redoclyConfig, repoRoot, specEntry } from './apis.ts';
 import type { OpenApiDocument } from './openapi.ts';
 
 export class SpecBundleError extends Error {
@@ -13,7 +13,7 @@ export class SpecBundleError extends Error {
  * become components, local $refs stay. Unresolvable refs are errors, not warnings.
  */
 export async function bundleApi(api: string, specsRoot?: string): Promise<OpenApiDocument> {
-  const config = await loadConfig({ configPath: redoclyConfigPath });
+  const config = await redoclyConfig();
   const ref = specEntry(api, specsRoot);
   const result = await bundle({ ref, config, dereference: false, removeUnusedComponents: false });
   const errors = result.problems.filter((problem) => problem.severity === 'error');

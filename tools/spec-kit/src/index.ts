@@ -1,4 +1,4 @@
-export { listApis, specEntry, repoRoot, specsDir, redoclyConfigPath } from './apis.ts';
+export { listApis, specEntry, repoRoot, specsDir, redoclyConfig, redoclyConfigPath } from './apis.ts';
 export { bundleApi, serializeBundle, writeBundles, SpecBundleError } from './bundle.ts';
 export { readBundle, deref, resolvePointer, listOperations, type OperationInfo } from './load.ts';
 export { lintSpecs, formatProblem, type LintProblem } from './lint.ts';

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
-import { getLineColLocation, lint, loadConfig, type NormalizedProblem } from '@redocly/openapi-core';
-import { redoclyConfigPath, repoRoot } from './apis.ts';
+import { getLineColLocation, lint, type NormalizedProblem } from '@redocly/openapi-core';
+import { redoclyConfig, redoclyConfigPath, repoRoot } from './apis.ts';
 
 export interface LintProblem {
   file: string;
@@ -14,7 +14,7 @@ export interface LintProblem {
 
 /** Lints spec files with the ruleset of redocly.yaml (built-in rules plus carrier/*). */
 export async function lintSpecs(files: string[], configPath: string = redoclyConfigPath): Promise<LintProblem[]> {
-  const config = await loadConfig({ configPath });
+  const config = await redoclyConfig(configPath);
   const problems: LintProblem[] = [];
   for (const file of files) {
     for (const problem of await lint({ ref: file, config })) {
