@@ -1,20 +1,27 @@
 // carrier-generate-contract-cases [--out cases]: writes cases/<api>.json for every bundled API.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { ContractSuite } from '@carrier-api/contract-tests';
 import { listBundledApis } from '@carrier-api/specs';
-import { readBundle } from '@carrier-api/spec-kit';
+import { readBundle, runCommand } from '@carrier-api/spec-kit';
 import { deriveCases } from '../derive-cases.ts';
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: 'cases' } } });
-const out = resolve(values.out!);
-rmSync(out, { recursive: true, force: true });
-mkdirSync(out, { recursive: true });
-for (const api of listBundledApis()) {
-  const document = readBundle(api.json);
-  const suite: ContractSuite = { api: api.name, specVersion: document.info.version, cases: deriveCases(document) };
-  writeFileSync(join(out, `${api.name}.json`), `${JSON.stringify(suite, null, 2)}\n`);
-  const negative = suite.cases.filter((c) => c.kind === 'negative').length;
-  console.log(`${api.name}: ${suite.cases.length - negative} positive and ${negative} negative cases`);
-}
+await runCommand(
+  {
+    name: 'carrier-generate-contract-cases',
+    usage: 'usage: carrier-generate-contract-cases [--out cases]\n\nWrites <out>/<api>.json, the contract cases of every bundled API.',
+    options: { out: { type: 'string', default: 'cases' } },
+  },
+  (values) => {
+    const out = resolve(values.out!);
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+    for (const api of listBundledApis()) {
+      const document = readBundle(api.json);
+      const suite: ContractSuite = { api: api.name, specVersion: document.info.version, cases: deriveCases(document) };
+      writeFileSync(join(out, `${api.name}.json`), `${JSON.stringify(suite, null, 2)}\n`);
+      const negative = suite.cases.filter((c) => c.kind === 'negative').length;
+      console.log(`${api.name}: ${suite.cases.length - negative} positive and ${negative} negative cases`);
+    }
+  },
+);

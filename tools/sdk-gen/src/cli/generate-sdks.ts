@@ -1,9 +1,17 @@
 // carrier-generate-sdks [--out generated]: typescript-fetch sources of every API, one batch run.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { runCommand } from '@carrier-api/spec-kit';
 import { generateSdks } from '../generate-sdks.ts';
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: 'generated' } } });
-const started = Date.now();
-const apis = await generateSdks(resolve(values.out!));
-console.log(`openapi-generator batch: ${apis.length} SDKs in ${((Date.now() - started) / 1000).toFixed(1)} s: ${apis.join(', ')}`);
+await runCommand(
+  {
+    name: 'carrier-generate-sdks',
+    usage: 'usage: carrier-generate-sdks [--out generated]\n\nGenerates the typescript-fetch sources of every bundled API in one openapi-generator batch run.',
+    options: { out: { type: 'string', default: 'generated' } },
+  },
+  async (values) => {
+    const started = Date.now();
+    const apis = await generateSdks(resolve(values.out!));
+    console.log(`openapi-generator batch: ${apis.length} SDKs in ${((Date.now() - started) / 1000).toFixed(1)} s: ${apis.join(', ')}`);
+  },
+);

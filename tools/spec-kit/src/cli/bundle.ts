@@ -1,18 +1,20 @@
 // carrier-bundle --out <dir> [api...]: writes one self-contained <api>.json and <api>.yaml per API.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { listApis } from '../apis.ts';
 import { writeBundles } from '../bundle.ts';
+import { assertKnown, runCommand, UsageError } from '../command.ts';
 
-const { values, positionals } = parseArgs({ options: { out: { type: 'string' } }, allowPositionals: true });
-if (!values.out) {
-  console.error('usage: carrier-bundle --out <dir> [api...]');
-  process.exit(2);
-}
-try {
-  const written = await writeBundles(resolve(values.out), positionals.length > 0 ? positionals : listApis());
-  console.log(`bundled ${written.length} APIs into ${values.out}: ${written.join(', ')}`);
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(1);
-}
+await runCommand(
+  {
+    name: 'carrier-bundle',
+    usage: 'usage: carrier-bundle --out <dir> [api...]\n\nWrites <api>.json and <api>.yaml, one self-contained bundle per API of specs/ (all by default).',
+    options: { out: { type: 'string' } },
+    positionals: { max: Infinity },
+  },
+  async (values, apis) => {
+    if (!values.out) throw new UsageError('--out <dir> is required');
+    for (const api of apis) assertKnown('API', api, listApis());
+    const written = await writeBundles(resolve(values.out), apis.length > 0 ? apis : listApis());
+    console.log(`bundled ${written.length} APIs into ${values.out}: ${written.join(', ')}`);
+  },
+);

@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const tools = resolve(import.meta.dirname, '../..');
+
+/**
+ * Bad usage of every command of tools/: one line naming the mistake, then the usage, exit code 2,
+ * and never a stack trace. A row: the command (a bin under tools/), its arguments, and what the
+ * first line must say.
+ */
+const rows: [bin: string, args: string[], says: RegExp][] = [
+  ['spec-kit/bin/carrier-bundle.mjs', [], /--out <dir> is required/],
+  ['spec-kit/bin/carrier-bundle.mjs', ['--out'], /'--out <value>' argument missing/],
+  ['spec-kit/bin/carrier-bundle.mjs', ['--out', '/tmp/unused', 'no-such-api'], /unknown API "no-such-api"; known: .*centili-payments/],
+  ['spec-kit/bin/carrier-lint.mjs', ['--fix'], /Unknown option '--fix'$/],
+  ['spec-kit/bin/carrier-lint.mjs', ['--bundles', '/no/such/dir'], /--bundles: \/no\/such\/dir does not exist/],
+  ['spec-kit/bin/carrier-lint.mjs', ['extra'], /unexpected argument "extra"/],
+  ['client-gen/bin/carrier-generate-client.mjs', [], /expects 1 argument\(s\), got 0/],
+  ['client-gen/bin/carrier-generate-client.mjs', ['centili-payments', 'centili-services'], /unexpected argument "centili-services"/],
+  ['client-gen/bin/carrier-generate-client.mjs', ['no-such-api'], /unknown API "no-such-api"/],
+  ['sdk-gen/bin/carrier-sdk-sources.mjs', ['no-such-api', '--out', '/tmp/unused'], /unknown API "no-such-api"/],
+  ['sdk-gen/bin/carrier-generate-sdks.mjs', ['--output', 'x'], /Unknown option '--output'$/],
+  ['contract-gen/bin/carrier-generate-contract-cases.mjs', ['--out'], /'--out <value>' argument missing/],
+];
+
+describe('bad usage of the tools’ commands', () => {
+  it.each(rows)('%s %j: one line, the usage, exit 2', (bin, args, says) => {
+    const run = spawnSync(process.execPath, [resolve(tools, bin), ...args], { encoding: 'utf8', timeout: 60_000 });
+    const [first, ...rest] = run.stderr.split('\n');
+    expect(first, run.stderr).toMatch(says);
+    expect(rest.join('\n'), run.stderr).toMatch(/^\nusage: /);
+    expect(run.stderr, 'no stack trace').not.toMatch(/^\s+at /m);
+    expect(run.stdout).toBe('');
+    expect(run.status).toBe(2);
+  });
+
+  it('--help prints the usage and exits 0', () => {
+    const run = spawnSync(process.execPath, [resolve(tools, 'spec-kit/bin/carrier-bundle.mjs'), '--help'], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stdout).toMatch(/^usage: carrier-bundle --out <dir>/);
+    expect(run.status).toBe(0);
+  });
+});
