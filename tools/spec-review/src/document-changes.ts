@@ -10,11 +10,17 @@ type Document = {
  * What oasdiff does not report: servers, named schemas (generated clients export them as types,
  * so a rename is not a removal but still changes a name), and changes to descriptions and
  * examples only.
+ *
+ * @param sameWhenNormalised - The documents differ only by a refactoring `normalizeDocument` undoes.
  */
-export function documentChanges(base: Document, revision: Document, operationChanges: SpecChange[]): SpecChange[] {
+export function documentChanges(base: Document, revision: Document, operationChanges: SpecChange[], sameWhenNormalised = false): SpecChange[] {
   const changes: SpecChange[] = [...serverChanges(base, revision), ...schemaChanges(base, revision)];
   if (changes.length === 0 && operationChanges.length === 0 && !isDeepStrictEqual(base, revision)) {
-    changes.push({ rule: 'documentation-changed', level: 'docs', text: 'descriptions, examples or other documentation changed; the contract did not' });
+    changes.push(
+      sameWhenNormalised
+        ? { rule: 'document-restructured', level: 'docs', text: 'the document was restructured (such as path-item parameters moved into operations); requests, responses and generated code are the same' }
+        : { rule: 'documentation-changed', level: 'docs', text: 'descriptions, examples or other documentation changed; the contract did not' },
+    );
   }
   return changes;
 }

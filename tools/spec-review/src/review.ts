@@ -2,10 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { bundleApi, listApis, serializeBundle, type OpenApiDocument } from '@carrier-api/spec-kit';
 import { bumpFor, maxBump, type Bump, type SpecChange } from './changes.ts';
 import { documentChanges } from './document-changes.ts';
+import { normalizeDocument } from './normalize.ts';
 import { oasdiffChangelog } from './oasdiff.ts';
+import { requestNarrowings } from './request-narrowing.ts';
+import { applyRequestNarrowings, type AcceptedPatternChange } from './request-policy.ts';
 
 export interface ApiReview {
   api: string;
@@ -26,14 +30,31 @@ export interface SpecReview {
   packages: PackageBump[];
 }
 
-/** Every change between two bundled documents of one API, classified for client consumers. */
-export function diffDocuments(base: OpenApiDocument, revision: OpenApiDocument): SpecChange[] {
+export interface DiffOptions {
+  /** Pattern changes of request values that sampling could not compare, judged by a person. */
+  acceptedPatternChanges?: AcceptedPatternChange[];
+}
+
+/**
+ * Every change between two bundled documents of one API, classified for client consumers.
+ *
+ * Both documents are normalised first (path-item parameters moved into their operations), so a
+ * refactoring that keeps the wire and the generated code is no change to the contract. On top of
+ * oasdiff, a change that narrows what a request may carry is breaking ({@link requestNarrowings}).
+ *
+ * @param base - The bundle before the change (self-contained: local `$ref`s only).
+ * @param revision - The bundle after it.
+ * @throws {Error} oasdiff is not installed or fails; a `$ref` that points nowhere.
+ */
+export function diffDocuments(base: OpenApiDocument, revision: OpenApiDocument, options: DiffOptions = {}): SpecChange[] {
   const dir = mkdtempSync(join(tmpdir(), 'spec-review-'));
   try {
-    writeFileSync(join(dir, 'base.yaml'), serializeBundle(base, 'yaml'));
-    writeFileSync(join(dir, 'revision.yaml'), serializeBundle(revision, 'yaml'));
-    const operationChanges = oasdiffChangelog(join(dir, 'base.yaml'), join(dir, 'revision.yaml'));
-    return [...operationChanges, ...documentChanges(base as never, revision as never, operationChanges)];
+    const [normalBase, normalRevision] = [normalizeDocument(base), normalizeDocument(revision)];
+    writeFileSync(join(dir, 'base.yaml'), serializeBundle(normalBase, 'yaml'));
+    writeFileSync(join(dir, 'revision.yaml'), serializeBundle(normalRevision, 'yaml'));
+    const oasdiff = oasdiffChangelog(join(dir, 'base.yaml'), join(dir, 'revision.yaml'));
+    const operationChanges = applyRequestNarrowings(oasdiff, requestNarrowings(normalBase, normalRevision), options.acceptedPatternChanges);
+    return [...operationChanges, ...documentChanges(base as never, revision as never, operationChanges, isDeepStrictEqual(normalBase, normalRevision))];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -56,8 +77,35 @@ export function defaultBaseRef(repoRoot: string): string {
   throw new Error('No merge base with main or origin/main: pass --base <git ref>.');
 }
 
+/** Where a repository keeps the pattern changes its reviewers accepted (see README). */
+export const acceptedChangesFile = 'tools/spec-review/accepted-changes.json';
+
+/**
+ * The pattern changes accepted in `repoRoot` (none when the file is absent).
+ *
+ * @throws {Error} the file is not JSON, or an entry lacks a string `from`, `to` or `reason` (the message names the entry and field).
+ */
+export function loadAcceptedChanges(repoRoot: string): AcceptedPatternChange[] {
+  const file = join(repoRoot, acceptedChangesFile);
+  if (!existsSync(file)) return [];
+  let entries: unknown;
+  try {
+    entries = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${acceptedChangesFile}: not JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(entries)) throw new Error(`${acceptedChangesFile}: must be an array of { from, to, reason }`);
+  entries.forEach((entry: Record<string, unknown>, index) => {
+    for (const field of ['from', 'to', 'reason']) {
+      if (typeof entry?.[field] !== 'string') throw new Error(`${acceptedChangesFile}: entry ${index} field ${field} must be a string`);
+    }
+  });
+  return entries as AcceptedPatternChange[];
+}
+
 /** Reviews the specs of the working tree against those at `baseRef`. */
 export async function reviewSpecs(repoRoot: string, baseRef: string): Promise<SpecReview> {
+  const acceptedPatternChanges = loadAcceptedChanges(repoRoot);
   const baseSpecs = checkoutSpecs(repoRoot, baseRef);
   try {
     const headSpecs = join(repoRoot, 'specs');
@@ -74,7 +122,7 @@ export async function reviewSpecs(repoRoot: string, baseRef: string): Promise<Sp
         apis.push({ api, status: 'added', changes: [{ rule: 'api-added', level: 'safe', text: `the ${api} API was added` }], bump: 'minor' });
         continue;
       }
-      const changes = diffDocuments(await bundleApi(api, baseSpecs!), revision);
+      const changes = diffDocuments(await bundleApi(api, baseSpecs!), revision, { acceptedPatternChanges });
       apis.push({ api, status: changes.length > 0 ? 'changed' : 'unchanged', changes, bump: bumpFor(changes) });
     }
     return { base: baseRef, apis, packages: packageBumps(repoRoot, apis) };

@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { OpenApiDocument } from '@carrier-api/spec-kit';
-import { bumpFor, diffDocuments, type ChangeLevel } from '../src/index.ts';
+import { bumpFor, diffDocuments, type AcceptedPatternChange, type ChangeLevel } from '../src/index.ts';
 
 type Edit = { set: string; value: unknown } | { remove: string } | { rename: string; to: string };
 interface Fixture {
   name: string;
   edits: Edit[];
   swap?: boolean;
+  accepted?: AcceptedPatternChange[];
   expect: { level: ChangeLevel | 'none'; rule?: string; bump: string; absent?: string[] };
 }
 
@@ -45,7 +46,7 @@ describe('spec review of the fixture pairs', () => {
   it.each(pairs)('$name → $expect.level, $expect.bump', (fixture) => {
     const edited = revise(base, fixture.edits);
     const [from, to] = fixture.swap ? [edited, base] : [base, edited];
-    const changes = diffDocuments(from, to);
+    const changes = diffDocuments(from, to, { acceptedPatternChanges: fixture.accepted });
     const summary = changes.map((change) => `${change.level} ${change.rule}: ${change.text}`).join('\n');
     const strongest = changes.reduce<ChangeLevel | 'none'>((max, change) => (strength.indexOf(change.level) > strength.indexOf(max) ? change.level : max), 'none');
     expect(strongest, summary).toBe(fixture.expect.level);
