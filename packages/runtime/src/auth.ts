@@ -1,10 +1,14 @@
 import type { ApiDefinition } from './api-definition.js';
 import { CarrierValidationError } from './errors.js';
+import type { RetryOptions } from './retry.js';
 import { TokenManager } from './token-manager.js';
 
-/** Centili: OAuth2 password flow (the client manages tokens), a token you manage, or a shared TokenManager. */
+/**
+ * Centili: OAuth2 password flow (the client manages tokens; `clientSecret` for a confidential
+ * client), a token you manage, or a shared TokenManager.
+ */
 export type OAuth2Auth =
-  | { clientId: string; username: string; password: string; tokenUrl?: string }
+  | { clientId: string; username: string; password: string; clientSecret?: string; tokenUrl?: string }
   | { accessToken: string | (() => string | Promise<string>) }
   | { tokenManager: TokenManager };
 
@@ -20,7 +24,20 @@ export interface AuthProvider {
   secrets(): string[];
 }
 
-export function createAuthProvider(definition: ApiDefinition, auth: OAuth2Auth | ApiKeyAuth, fetch: typeof globalThis.fetch): AuthProvider {
+/**
+ * The credentials of one client.
+ * @param definition - The API (its auth scheme and token URL).
+ * @param auth - What the caller passed.
+ * @param fetch - Sends token requests.
+ * @param tokenOptions - Retry policy and per-attempt timeout (ms) of the token requests of a TokenManager made here.
+ * @throws CarrierValidationError when `auth` is missing or of the wrong kind.
+ */
+export function createAuthProvider(
+  definition: ApiDefinition,
+  auth: OAuth2Auth | ApiKeyAuth,
+  fetch: typeof globalThis.fetch,
+  tokenOptions: { retry?: RetryOptions | false; timeout?: number } = {},
+): AuthProvider {
   if (auth === null || typeof auth !== 'object') {
     throw new CarrierValidationError('auth', 'required', `${definition.name} needs credentials`);
   }
@@ -50,7 +67,16 @@ export function createAuthProvider(definition: ApiDefinition, auth: OAuth2Auth |
   const manager =
     'tokenManager' in auth
       ? auth.tokenManager
-      : new TokenManager({ tokenUrl: auth.tokenUrl ?? definition.auth.tokenUrl, clientId: auth.clientId, username: auth.username, password: auth.password, fetch });
+      : new TokenManager({
+          tokenUrl: auth.tokenUrl ?? definition.auth.tokenUrl,
+          clientId: auth.clientId,
+          username: auth.username,
+          password: auth.password,
+          ...(auth.clientSecret ? { clientSecret: auth.clientSecret } : {}),
+          fetch,
+          ...(tokenOptions.retry !== undefined ? { retry: tokenOptions.retry } : {}),
+          ...(tokenOptions.timeout !== undefined ? { timeout: tokenOptions.timeout } : {}),
+        });
   return {
     headers: async () => ({ Authorization: `Bearer ${await manager.getAccessToken()}` }),
     renewAfterUnauthorized: (headers) => {

@@ -1,8 +1,45 @@
 import { createOperationMatcher, type ApiDefinition } from './api-definition.js';
-import { createAuthProvider, type ApiKeyAuth, type OAuth2Auth } from './auth.js';
-import { CarrierNetworkError, type RequestContext } from './errors.js';
+import { createAuthProvider, type ApiKeyAuth, type AuthProvider, type OAuth2Auth } from './auth.js';
+import { CarrierAbortError, CarrierNetworkError, CarrierTimeoutError, type CarrierError, type RequestContext } from './errors.js';
+import { redactHeaders, redactText } from './redact.js';
 import { assertRequestReference, generateRequestReference } from './request-reference.js';
 import { backoffDelay, isSafeToRetry, parseRetryAfter, resolveRetryPolicy, type RetryOptions } from './retry.js';
+
+/** Default time limit of one attempt, until the response headers arrive: 30 s. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Default time limit of a whole call, retries and their waits included: 60 s. */
+export const DEFAULT_DEADLINE_MS = 60_000;
+
+/**
+ * What the observability hook is told. Never holds a credential: headers are redacted
+ * (Authorization, API keys and cookies become `[REDACTED]`), and so are error messages.
+ */
+export interface CarrierEvent {
+  /** `request`: an attempt is sent; `response`: its answer came; `retry`: another attempt follows after `delayMs`; `error`: the call failed without an answer. */
+  type: 'request' | 'response' | 'retry' | 'error';
+  method: string;
+  operationId: string | undefined;
+  /** The URL without its query string. */
+  url: string;
+  /** The attempt this event is about, 1 for the first. */
+  attempt: number;
+  /** Time since the attempt was sent, in ms (0 for `request`). */
+  durationMs: number;
+  idempotencyKey: string | undefined;
+  requestReference: string | undefined;
+  /** HTTP status (`response`, and `retry` after an answer). */
+  status?: number;
+  /** The server's request id, when it sent one. */
+  requestId?: string;
+  /** Request headers (`request`) or response headers (`response`), redacted. */
+  headers?: Record<string, string>;
+  /** The wait before the next attempt, in ms (`retry`). */
+  delayMs?: number;
+  /** Why a retry or an error: `HTTP 503`, `network error`, `timeout`. */
+  reason?: string;
+  /** The error the call ends with (`error`), redacted. */
+  error?: CarrierError;
+}
 
 export interface CarrierFetchOptions {
   definition: ApiDefinition;
@@ -11,91 +48,318 @@ export interface CarrierFetchOptions {
   retry?: RetryOptions | false;
   /** The fetch to send with (undici's, a test double...). Default: globalThis.fetch. */
   fetch?: typeof globalThis.fetch;
+  /**
+   * Time limit of one attempt in ms, until the response headers arrive. A timed-out attempt of a
+   * read or of a call carrying an Idempotency-Key is retried with the same key; the last one ends
+   * in a CarrierTimeoutError. Default 30 000; `false`: none.
+   */
+  timeout?: number | false;
+  /**
+   * Time limit of the whole call in ms (every attempt and wait). Default 60 000; `false`: none.
+   * Exceeding it ends in a CarrierTimeoutError whose `limit` is `deadline`.
+   */
+  deadline?: number | false;
+  /** Told of every request, response, retry and failure; for logs and metrics. Must not throw (what it throws is ignored). */
+  onEvent?: (event: CarrierEvent) => void;
 }
 
 export type CarrierFetch = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
 
-const contexts = new WeakMap<Response, RequestContext>();
+interface Remembered {
+  context: RequestContext;
+  response: Response;
+  secrets: () => readonly string[];
+}
 
-/**
- * Keeps the context with the response and with its clones: typescript-fetch hands its middleware
- * `response.clone()`, and the SDK's errors must still name the operation and its keys.
- */
-function remember(response: Response, context: RequestContext): void {
-  contexts.set(response, context);
+const remembered = new WeakMap<Response, Remembered>();
+const nativeClone: (() => Response) | undefined = typeof Response === 'function' ? Response.prototype.clone : undefined;
+
+/** typescript-fetch hands its middleware `response.clone()`: the clone keeps the context. */
+function cloneKeepingContext(this: Response): Response {
+  const copy = nativeClone!.call(this);
+  const entry = remembered.get(this);
+  if (entry) {
+    remembered.set(copy, entry);
+    copy.clone = cloneKeepingContext;
+  }
+  return copy;
+}
+
+function remember(response: Response, entry: Remembered): void {
+  remembered.set(response, entry);
+  if (response.clone === nativeClone) {
+    response.clone = cloneKeepingContext;
+    return;
+  }
   const clone = response.clone.bind(response);
   response.clone = () => {
     const copy = clone();
-    remember(copy, context);
+    remember(copy, entry);
     return copy;
   };
 }
 
-/** What the carrier fetch knows of the request that produced `response`. */
+const requestIdHeaders = ['x-request-id', 'x-correlation-id', 'request-id'];
+function readRequestId(headers: Headers): string | undefined {
+  for (const name of requestIdHeaders) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/**
+ * What the carrier fetch knows of the request that produced `response` (or a clone of it):
+ * operation, keys, attempts and the server's request id.
+ */
 export function getRequestContext(response: Response): RequestContext | undefined {
-  return contexts.get(response);
+  const entry = remembered.get(response);
+  if (!entry) return undefined;
+  if (entry.context.requestId === undefined) entry.context.requestId = readRequestId(entry.response.headers);
+  return entry.context;
+}
+
+/** The secrets of the client that produced `response`, to keep them out of errors built from it. */
+export function getResponseSecrets(response: Response): readonly string[] {
+  return remembered.get(response)?.secrets() ?? [];
+}
+
+/** Sentinel reasons of our own aborts. */
+const TIMED_OUT = Symbol('timeout');
+
+type HeaderRecord = Record<string, string>;
+
+function toRecord(source: HeadersInit | undefined): HeaderRecord {
+  const out: HeaderRecord = {};
+  if (!source) return out;
+  if (source instanceof Headers) {
+    source.forEach((value, name) => (out[name] = value));
+    return out;
+  }
+  if (Array.isArray(source)) {
+    for (const [name, value] of source as [string, string][]) out[name.toLowerCase()] = value;
+    return out;
+  }
+  for (const name in source) {
+    const value = (source as HeaderRecord)[name];
+    if (value !== undefined) out[name.toLowerCase()] = String(value);
+  }
+  return out;
+}
+
+/** A body that can be sent more than once as it is; anything else (a stream) is read first. */
+function isReusable(body: unknown): boolean {
+  return (
+    typeof body === 'string' ||
+    body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body) ||
+    body instanceof URLSearchParams ||
+    (typeof Blob === 'function' && body instanceof Blob) ||
+    (typeof FormData === 'function' && body instanceof FormData)
+  );
+}
+
+/** `origin + pathname` and the pathname of an absolute URL, without building a URL object. */
+function splitUrl(url: string): { base: string; pathname: string } {
+  const scheme = url.indexOf('//');
+  const slash = url.indexOf('/', scheme + 2);
+  if (scheme < 0 || slash < 0) {
+    const parsed = new URL(url);
+    return { base: `${parsed.origin}${parsed.pathname}`, pathname: parsed.pathname };
+  }
+  let end = url.length;
+  const query = url.indexOf('?', slash);
+  if (query >= 0) end = query;
+  const hash = url.indexOf('#', slash);
+  if (hash >= 0 && hash < end) end = hash;
+  return { base: url.slice(0, end), pathname: url.slice(slash, end) };
 }
 
 /**
  * A fetch that adds what every call of an API needs: credentials, an Idempotency-Key where the
- * spec declares one (the same key on every retry), MTN's request reference, and retries that can
- * never do a thing twice. openapi-fetch clients and openapi-generator SDKs both send through it.
+ * spec declares one (the same key on every retry), MTN's request reference, per-attempt timeouts
+ * and a deadline, and retries that can never do a thing twice. openapi-fetch clients and
+ * openapi-generator SDKs both send through it.
+ *
+ * The returned function rejects with CarrierNetworkError (no answer), CarrierTimeoutError
+ * (`timeout` or `deadline` ran out), CarrierAbortError (the caller's signal fired),
+ * CarrierValidationError (a bad request reference) or the TokenManager's errors; every one
+ * carries the operation, the idempotency key and the attempts made. An HTTP error status is a
+ * resolved Response: `expectData` or the SDK middleware turn it into a CarrierApiError.
+ *
+ * @throws CarrierValidationError when `auth` is missing or of the wrong kind for the API.
  */
 export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
   const send = options.fetch ?? globalThis.fetch;
+  // A fetch double of the caller's gets a Request, as openapi-fetch would send; the platform's
+  // fetch gets (url, init) and builds its Request once.
+  const sendsRequests = options.fetch !== undefined;
   const policy = resolveRetryPolicy(options.retry);
-  const auth = createAuthProvider(options.definition, options.auth, send);
+  const attemptTimeout = options.timeout === false ? undefined : (options.timeout ?? DEFAULT_TIMEOUT_MS);
+  const deadline = options.deadline === false ? undefined : (options.deadline ?? DEFAULT_DEADLINE_MS);
+  for (const [name, value] of [['timeout', attemptTimeout], ['deadline', deadline]] as const) {
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw new RangeError(`${name} must be a positive number of ms or false, got ${value}`);
+  }
+  const auth: AuthProvider = createAuthProvider(options.definition, options.auth, send, {
+    ...(options.retry !== undefined ? { retry: options.retry } : {}),
+    ...(attemptTimeout !== undefined ? { timeout: attemptTimeout } : {}),
+  });
+  const secrets = () => auth.secrets();
+  const apiKeyHeader = options.definition.auth.type === 'apiKey' ? options.definition.auth.header.toLowerCase() : undefined;
   const findOperation = createOperationMatcher(options.definition);
+  const onEvent = options.onEvent;
+  const emit = (event: CarrierEvent) => {
+    try {
+      onEvent!(event);
+    } catch {
+      // An observer's failure is not the call's.
+    }
+  };
 
   return async function carrierFetch(input, init) {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    const operation = findOperation(request.method, url.pathname);
-    const headers = new Headers(request.headers);
+    let url: string;
+    let method: string;
+    let headers: HeaderRecord;
+    let body: BodyInit | undefined;
+    let callerSignal: AbortSignal | undefined;
+    let redirect: RequestRedirect | undefined;
+    if (typeof input === 'string' || input instanceof URL) {
+      url = typeof input === 'string' ? input : input.href;
+      method = (init?.method ?? 'GET').toUpperCase();
+      headers = toRecord(init?.headers);
+      const given = init?.body ?? undefined;
+      // Read once when it is a stream: a retry must send the very same bytes.
+      body = given === undefined || isReusable(given) ? (given as BodyInit | undefined) : await new Response(given).arrayBuffer();
+      callerSignal = init?.signal ?? undefined;
+      redirect = init?.redirect;
+    } else {
+      const request = init === undefined ? input : new Request(input, init);
+      url = request.url;
+      method = request.method;
+      headers = toRecord(request.headers);
+      body = request.body ? await request.arrayBuffer() : undefined;
+      callerSignal = request.signal;
+      redirect = request.redirect;
+    }
+    const { base, pathname } = splitUrl(url);
+    const operation = findOperation(method, pathname);
 
     // An empty key is no key: the server would treat it as absent, and a retry could charge twice.
-    if (operation?.idempotencyKey && !headers.get('Idempotency-Key')) headers.set('Idempotency-Key', crypto.randomUUID());
+    if (operation?.idempotencyKey && !headers['idempotency-key']) headers['idempotency-key'] = crypto.randomUUID();
     const rule = operation?.requestReference;
+    let requestReference: string | undefined;
     if (rule) {
-      const given = headers.get(rule.header);
-      if (given === null || given === '') headers.set(rule.header, generateRequestReference(rule));
+      const name = rule.header.toLowerCase();
+      const given = headers[name];
+      if (given === undefined || given === '') headers[name] = generateRequestReference(rule);
       else assertRequestReference(given, rule);
+      requestReference = headers[name];
     }
-    // Read once: a retry must send the very same bytes.
-    const body = request.body ? await request.arrayBuffer() : undefined;
     const context: RequestContext = {
       operationId: operation?.operationId,
-      method: request.method,
-      url: `${url.origin}${url.pathname}`,
-      requestReference: rule ? (headers.get(rule.header) ?? undefined) : undefined,
-      idempotencyKey: headers.get('Idempotency-Key') ?? undefined,
+      method,
+      url: base,
+      requestReference,
+      idempotencyKey: headers['idempotency-key'],
       attempts: 0,
+      requestId: undefined,
     };
-    const retryable = isSafeToRetry(request.method, context.idempotencyKey !== undefined);
+    const retryable = isSafeToRetry(method, context.idempotencyKey !== undefined);
     const startedAt = Date.now();
+    const deadlineAt = deadline === undefined ? undefined : startedAt + deadline;
+    const fail = (error: CarrierError, reason: string, attemptStarted: number): CarrierError => {
+      if (onEvent) emit({ ...eventBase(attemptStarted), type: 'error', reason, error });
+      return error;
+    };
+    const eventBase = (attemptStarted: number) => ({
+      method,
+      operationId: context.operationId,
+      url: base,
+      attempt: context.attempts,
+      durationMs: Date.now() - attemptStarted,
+      idempotencyKey: context.idempotencyKey,
+      requestReference,
+    });
     let renewedAuth = false;
 
     for (;;) {
-      const authHeaders = operation?.authenticated === false ? {} : await auth.headers();
-      const attemptHeaders = new Headers(headers);
-      for (const [name, value] of Object.entries(authHeaders)) attemptHeaders.set(name, value);
+      if (callerSignal?.aborted) throw fail(new CarrierAbortError(context, callerSignal.reason, secrets()), 'aborted', Date.now());
+      let attemptHeaders = headers;
+      if (operation?.authenticated !== false) {
+        const authHeaders = await auth.headers();
+        attemptHeaders = { ...headers };
+        for (const name in authHeaders) attemptHeaders[name.toLowerCase()] = authHeaders[name]!;
+      }
       context.attempts += 1;
+      const attemptStarted = Date.now();
+
+      // One controller and at most one timer per attempt: the sooner of timeout and deadline.
+      let controller: AbortController | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let limit: 'timeout' | 'deadline' | undefined;
+      let onCallerAbort: (() => void) | undefined;
+      const remaining = deadlineAt === undefined ? undefined : deadlineAt - attemptStarted;
+      if (attemptTimeout !== undefined || remaining !== undefined || callerSignal) {
+        const ctrl = (controller = new AbortController());
+        const byDeadline = remaining !== undefined && (attemptTimeout === undefined || remaining <= attemptTimeout);
+        const ms = byDeadline ? remaining : attemptTimeout;
+        if (ms !== undefined) {
+          if (ms <= 0) throw fail(new CarrierTimeoutError(context, 'deadline', deadline!, secrets()), 'timeout', attemptStarted);
+          timer = setTimeout(() => {
+            limit = byDeadline ? 'deadline' : 'timeout';
+            ctrl.abort(TIMED_OUT);
+          }, ms);
+        }
+        if (callerSignal) {
+          const signal = callerSignal;
+          onCallerAbort = () => ctrl.abort(signal.reason);
+          signal.addEventListener('abort', onCallerAbort, { once: true });
+        }
+      }
+      if (onEvent) emit({ ...eventBase(attemptStarted), type: 'request', headers: redactHeaders(attemptHeaders, secrets(), apiKeyHeader) });
 
       let response: Response;
       try {
-        response = await send(new Request(request.url, { method: request.method, headers: attemptHeaders, body, signal: request.signal, redirect: request.redirect }));
+        const requestInit: RequestInit = { method, headers: attemptHeaders };
+        if (body !== undefined) requestInit.body = body;
+        if (controller) requestInit.signal = controller.signal;
+        if (redirect !== undefined) requestInit.redirect = redirect;
+        response = await (sendsRequests ? send(new Request(url, requestInit)) : send(url, requestInit));
       } catch (error) {
-        if (request.signal.aborted) throw error;
+        if (callerSignal?.aborted) throw fail(new CarrierAbortError(context, callerSignal.reason, secrets()), 'aborted', attemptStarted);
+        if (limit === 'deadline') throw fail(new CarrierTimeoutError(context, 'deadline', deadline!, secrets()), 'timeout', attemptStarted);
+        const reason = limit === 'timeout' ? 'timeout' : 'network error';
         const delay = retryable ? nextDelay(context.attempts, undefined) : undefined;
-        if (delay === undefined) throw new CarrierNetworkError(context, error);
-        policy.onRetry?.({ operationId: context.operationId, attempt: context.attempts, delayMs: delay, reason: 'network error' });
-        await policy.sleep(delay, request.signal);
+        if (delay === undefined) {
+          throw fail(
+            limit === 'timeout' ? new CarrierTimeoutError(context, 'timeout', attemptTimeout!, secrets()) : new CarrierNetworkError(context, error, secrets()),
+            reason,
+            attemptStarted,
+          );
+        }
+        if (onEvent) emit({ ...eventBase(attemptStarted), type: 'retry', delayMs: delay, reason });
+        policy.onRetry?.({ operationId: context.operationId, attempt: context.attempts, delayMs: delay, reason });
+        await wait(delay, attemptStarted);
         continue;
+      } finally {
+        if (timer !== undefined) clearTimeout(timer);
+        if (onCallerAbort) callerSignal!.removeEventListener('abort', onCallerAbort);
+      }
+
+      if (onEvent) {
+        context.requestId = readRequestId(response.headers);
+        emit({
+          ...eventBase(attemptStarted),
+          type: 'response',
+          status: response.status,
+          ...(context.requestId ? { requestId: redactText(context.requestId, secrets()) } : {}),
+          headers: redactHeaders(response.headers, secrets(), apiKeyHeader),
+        });
       }
 
       // A 401 means the request was refused before anything ran: renewing the token and sending
       // once more is safe even for a payment without an idempotency key.
-      if (response.status === 401 && !renewedAuth && auth.renewAfterUnauthorized(authHeaders)) {
+      if (response.status === 401 && !renewedAuth && auth.renewAfterUnauthorized(lowerAuthHeaders(attemptHeaders))) {
         renewedAuth = true;
         await response.body?.cancel();
         continue;
@@ -103,30 +367,52 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
       if (retryable && policy.retryOnStatuses.includes(response.status)) {
         const delay = nextDelay(context.attempts, parseRetryAfter(response.headers.get('Retry-After')));
         if (delay !== undefined) {
-          policy.onRetry?.({ operationId: context.operationId, attempt: context.attempts, delayMs: delay, reason: `HTTP ${response.status}` });
+          const reason = `HTTP ${response.status}`;
+          context.requestId = readRequestId(response.headers);
+          if (onEvent) emit({ ...eventBase(attemptStarted), type: 'retry', status: response.status, delayMs: delay, reason });
+          policy.onRetry?.({ operationId: context.operationId, attempt: context.attempts, delayMs: delay, reason });
           await response.body?.cancel();
-          await policy.sleep(delay, request.signal);
+          await wait(delay, attemptStarted);
           continue;
         }
       }
-      remember(response, { ...context });
+      // Read from the final response when asked for (getRequestContext), not on every call.
+      context.requestId = undefined;
+      remember(response, { context, response, secrets });
       return response;
+    }
+
+    /** Waits before a retry; the caller's abort during the wait ends the call at once. */
+    async function wait(ms: number, attemptStarted: number): Promise<void> {
+      try {
+        await policy.sleep(ms, callerSignal);
+      } catch (reason) {
+        throw fail(new CarrierAbortError(context, callerSignal?.aborted ? callerSignal.reason : reason, secrets()), 'aborted', attemptStarted);
+      }
     }
 
     /** The wait before the next attempt, or undefined when attempts or time are used up. */
     function nextDelay(attempt: number, retryAfterMs: number | undefined): number | undefined {
       if (attempt >= policy.maxAttempts) return undefined;
       const delay = retryAfterMs ?? backoffDelay(attempt, policy);
-      return Date.now() - startedAt + delay > policy.maxElapsedMs ? undefined : delay;
+      const now = Date.now();
+      if (deadlineAt !== undefined && now + delay >= deadlineAt) return undefined;
+      return now - startedAt + delay > policy.maxElapsedMs ? undefined : delay;
     }
   };
 }
 
-/** What every generated client factory takes. */
-export interface ClientOptions<TAuth> {
+/** The auth provider knows headers by their usual names. */
+function lowerAuthHeaders(headers: HeaderRecord): Record<string, string> {
+  return headers.authorization === undefined ? {} : { Authorization: headers.authorization };
+}
+
+/**
+ * What every generated client and SDK factory takes.
+ * @typeParam TAuth - OAuth2Auth (Centili) or ApiKeyAuth (MTN).
+ */
+export interface ClientOptions<TAuth> extends Omit<CarrierFetchOptions, 'definition' | 'auth'> {
   /** Where the API lives; default: the spec's first server. A mock: the URL carrier-mock prints. */
   baseUrl?: string;
   auth: TAuth;
-  retry?: RetryOptions | false;
-  fetch?: typeof globalThis.fetch;
 }

@@ -1,3 +1,5 @@
+import { redactCause, redactText, redactValue } from './redact.js';
+
 /** Where a failed call came from; never carries credentials. */
 export interface RequestContext {
   operationId: string | undefined;
@@ -6,73 +8,225 @@ export interface RequestContext {
   url: string;
   /** MTN `transactionId` request reference, when the operation has one. */
   requestReference: string | undefined;
+  /** The Idempotency-Key sent on every attempt; pass it again to try later without a double charge. */
   idempotencyKey: string | undefined;
   /** How many times the request was sent. */
   attempts: number;
+  /** The server's id of the last answer (`X-Request-Id`, `X-Correlation-Id` or `Request-Id`), if any. */
+  requestId?: string | undefined;
 }
 
+/**
+ * The brand every carrier error carries, under a registry symbol: the ESM and the CommonJS copy
+ * of this package (or two versions of it) in one process recognise each other's errors.
+ */
+const brand: unique symbol = Symbol.for('@carrier-api/runtime/error-kinds') as never;
+
+type ErrorKind =
+  | 'CarrierError'
+  | 'CarrierApiError'
+  | 'CarrierAuthError'
+  | 'CarrierNetworkError'
+  | 'CarrierTimeoutError'
+  | 'CarrierAbortError'
+  | 'CarrierValidationError';
+
+function kindsOf(value: unknown): readonly string[] | undefined {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return undefined;
+  const kinds = (value as { [brand]?: unknown })[brand];
+  return Array.isArray(kinds) ? kinds : undefined;
+}
+
+function isKind(value: unknown, kind: ErrorKind): boolean {
+  return kindsOf(value)?.includes(kind) ?? false;
+}
+
+function setKinds(target: { prototype: object }, kinds: ErrorKind[]): void {
+  Object.defineProperty(target.prototype, brand, { value: Object.freeze(kinds), enumerable: false });
+  // The name on the prototype: the stack's first line reads it, and it is not an own field.
+  Object.defineProperty(target.prototype, 'name', { value: kinds[kinds.length - 1], enumerable: false, configurable: true, writable: true });
+}
+
+/**
+ * What every carrier error has in common: the operation, the keys to try again safely, the
+ * attempts made and the server's request id. `instanceof` works across copies of the runtime.
+ */
+export class CarrierError extends Error {
+  /** The brand `instanceof` checks; see the `is…` functions. */
+  static readonly kind: ErrorKind = 'CarrierError';
+  readonly operationId: string | undefined;
+  readonly requestReference: string | undefined;
+  /**
+   * The Idempotency-Key every attempt carried. When set, sending the same call again with this
+   * key can never execute it twice: the server answers with the first outcome.
+   */
+  readonly idempotencyKey: string | undefined;
+  /** How many times the request was sent (0: never). */
+  readonly attempts: number;
+  /** The server's request id of the last answer, for support tickets. */
+  readonly requestId: string | undefined;
+
+  /**
+   * @param message - Redacted here: every secret in `secrets` is masked.
+   * @param context - The request; its fields are copied.
+   * @param secrets - The credentials in play (password, client secret, tokens, API key).
+   * @param cause - Kept as a redacted copy.
+   */
+  constructor(message: string, context: RequestContext | undefined, secrets: readonly string[] = [], cause?: unknown) {
+    super(redactText(message, secrets), cause === undefined ? undefined : { cause: redactCause(cause, secrets) });
+    this.operationId = context?.operationId;
+    this.requestReference = context?.requestReference;
+    this.idempotencyKey = context?.idempotencyKey;
+    this.attempts = context?.attempts ?? 0;
+    this.requestId = context?.requestId === undefined ? undefined : redactText(context.requestId, secrets);
+  }
+
+  /** `error instanceof CarrierApiError` holds for errors of any copy of the runtime. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isKind(value, this.kind);
+  }
+
+  /** What JSON.stringify and loggers see: name, message and the fields (all redacted already). */
+  toJSON(): Record<string, unknown> {
+    const cause = this.cause instanceof Error ? { name: this.cause.name, message: this.cause.message } : this.cause;
+    return { ...(this as object), name: this.name, message: this.message, ...(cause === undefined ? {} : { cause }) };
+  }
+}
+setKinds(CarrierError, ['CarrierError']);
+
 /** An API answered with an error status. `body` is the documented error body of the operation. */
-export class CarrierApiError<TBody = unknown> extends Error {
-  override name = 'CarrierApiError';
+export class CarrierApiError<TBody = unknown> extends CarrierError {
+  static override readonly kind: ErrorKind = 'CarrierApiError';
   readonly status: number;
   /** Centili's `code` (`{code, message}` bodies) or OAuth2's `error`. */
   readonly code: string | undefined;
   /** MTN's `statusCode` extension. */
   readonly statusCode: string | undefined;
+  /** The parsed error body, with every secret the client holds masked. */
   readonly body: TBody;
-  readonly operationId: string | undefined;
-  readonly requestReference: string | undefined;
-  readonly idempotencyKey: string | undefined;
-  readonly attempts: number;
 
-  constructor(status: number, body: TBody, context: RequestContext, message?: string) {
-    const fields = readErrorFields(body);
+  /**
+   * @param status - The HTTP status.
+   * @param body - The parsed body; stored redacted.
+   * @param context - The request.
+   * @param message - Overrides the message built from the status and the body's code and message.
+   * @param secrets - The credentials to mask in message and body.
+   */
+  constructor(status: number, body: TBody, context: RequestContext, message?: string, secrets: readonly string[] = []) {
+    const clean = redactValue(body, secrets);
+    const fields = readErrorFields(clean);
     const what = context.operationId ?? `${context.method} ${context.url}`;
-    super(message ?? `${what} failed with HTTP ${status}${fields.code ? ` (${fields.code})` : ''}${fields.message ? `: ${fields.message}` : ''}`);
+    super(message ?? `${what} failed with HTTP ${status}${fields.code ? ` (${fields.code})` : ''}${fields.message ? `: ${fields.message}` : ''}`, context, secrets);
     this.status = status;
-    this.body = body;
+    this.body = clean;
     this.code = fields.code;
     this.statusCode = fields.statusCode;
-    this.operationId = context.operationId;
-    this.requestReference = context.requestReference;
-    this.idempotencyKey = context.idempotencyKey;
-    this.attempts = context.attempts;
   }
 }
+setKinds(CarrierApiError, ['CarrierError', 'CarrierApiError']);
 
 /** The token endpoint refused the grant (wrong credentials, expired refresh token, unknown client). */
 export class CarrierAuthError extends CarrierApiError<{ error?: string; error_description?: string } | undefined> {
-  override name = 'CarrierAuthError';
+  static override readonly kind: ErrorKind = 'CarrierAuthError';
 }
+setKinds(CarrierAuthError, ['CarrierError', 'CarrierApiError', 'CarrierAuthError']);
 
-/** The request never got an HTTP answer (connection refused or dropped, timeout). */
-export class CarrierNetworkError extends Error {
-  override name = 'CarrierNetworkError';
-  readonly operationId: string | undefined;
-  readonly attempts: number;
-  constructor(context: RequestContext, cause: unknown) {
+/**
+ * The request got no HTTP answer (connection refused or dropped) after every attempt allowed.
+ * A write may still have run: try again later with `idempotencyKey`, never without it.
+ */
+export class CarrierNetworkError extends CarrierError {
+  static override readonly kind: ErrorKind = 'CarrierNetworkError';
+  /**
+   * @param context - The request.
+   * @param cause - What fetch threw; kept redacted.
+   * @param secrets - The credentials to mask.
+   * @param message - Overrides the default message.
+   */
+  constructor(context: RequestContext, cause: unknown, secrets: readonly string[] = [], message?: string) {
     const what = context.operationId ?? `${context.method} ${context.url}`;
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`${what} got no response after ${context.attempts} attempt(s): ${reason}`, { cause });
-    this.operationId = context.operationId;
-    this.attempts = context.attempts;
+    super(message ?? `${what} got no response after ${context.attempts} attempt(s): ${reason}`, context, secrets, cause);
   }
 }
+setKinds(CarrierNetworkError, ['CarrierError', 'CarrierNetworkError']);
+
+/**
+ * No answer came in time: the last attempt outlived `timeout` (ms, per attempt) or the call
+ * outlived `deadline` (ms, in all). Attempts that carried an idempotency key were retried with the
+ * same key first. The server may have executed the call: try again with `idempotencyKey`.
+ */
+export class CarrierTimeoutError extends CarrierNetworkError {
+  static override readonly kind: ErrorKind = 'CarrierTimeoutError';
+  /** Which limit ran out: one attempt's `timeout`, or the whole call's `deadline`. */
+  readonly limit: 'timeout' | 'deadline';
+  /** That limit, in ms. */
+  readonly limitMs: number;
+
+  constructor(context: RequestContext, limit: 'timeout' | 'deadline', limitMs: number, secrets: readonly string[] = []) {
+    const what = context.operationId ?? `${context.method} ${context.url}`;
+    const detail = limit === 'timeout' ? `each of ${context.attempts} attempt(s) took longer than the ${limitMs} ms timeout` : `no answer within the ${limitMs} ms deadline (${context.attempts} attempt(s))`;
+    super(context, undefined, secrets, `${what} timed out: ${detail}`);
+    this.limit = limit;
+    this.limitMs = limitMs;
+  }
+}
+setKinds(CarrierTimeoutError, ['CarrierError', 'CarrierNetworkError', 'CarrierTimeoutError']);
+
+/**
+ * The caller's AbortSignal fired: the call stopped at once, without retrying. `cause` is the
+ * signal's reason. If an attempt was sent, it may have run: try again with `idempotencyKey`.
+ */
+export class CarrierAbortError extends CarrierError {
+  static override readonly kind: ErrorKind = 'CarrierAbortError';
+  constructor(context: RequestContext, reason: unknown, secrets: readonly string[] = []) {
+    const what = context.operationId ?? `${context.method} ${context.url}`;
+    super(`${what} was aborted by the caller after ${context.attempts} attempt(s)`, context, secrets, reason);
+  }
+}
+setKinds(CarrierAbortError, ['CarrierError', 'CarrierAbortError']);
 
 /** The caller passed something the API would reject; nothing was sent. */
-export class CarrierValidationError extends Error {
-  override name = 'CarrierValidationError';
-  constructor(
-    readonly field: string,
-    readonly rule: string,
-    detail: string,
-  ) {
-    super(`Invalid ${field}: ${detail} (rule: ${rule})`);
+export class CarrierValidationError extends CarrierError {
+  static override readonly kind: ErrorKind = 'CarrierValidationError';
+  readonly field: string;
+  readonly rule: string;
+  /**
+   * @param field - The option or header at fault, e.g. `auth.apiKey`, `transactionId`.
+   * @param rule - The rule broken, e.g. `required`, `pattern ^...$`.
+   * @param detail - What was wrong, for the message; must hold no secret.
+   */
+  constructor(field: string, rule: string, detail: string) {
+    super(`Invalid ${field}: ${detail} (rule: ${rule})`, undefined);
+    this.field = field;
+    this.rule = rule;
   }
 }
+setKinds(CarrierValidationError, ['CarrierError', 'CarrierValidationError']);
 
+/** Any error of this runtime, from any copy of it (ESM or CJS). */
+export function isCarrierError(error: unknown): error is CarrierError {
+  return isKind(error, 'CarrierError');
+}
+
+/** An error status from an API or the token endpoint, from any copy of the runtime. */
 export function isCarrierApiError<TBody = unknown>(error: unknown): error is CarrierApiError<TBody> {
-  return error instanceof CarrierApiError;
+  return isKind(error, 'CarrierApiError');
+}
+
+/** No answer: connection refused or dropped, or a timeout (CarrierTimeoutError is one). */
+export function isCarrierNetworkError(error: unknown): error is CarrierNetworkError {
+  return isKind(error, 'CarrierNetworkError');
+}
+
+/** The per-attempt timeout or the deadline ran out. */
+export function isCarrierTimeoutError(error: unknown): error is CarrierTimeoutError {
+  return isKind(error, 'CarrierTimeoutError');
+}
+
+/** The caller's own AbortSignal stopped the call. */
+export function isCarrierAbortError(error: unknown): error is CarrierAbortError {
+  return isKind(error, 'CarrierAbortError');
 }
 
 function readErrorFields(body: unknown): { code?: string; statusCode?: string; message?: string } {

@@ -1,13 +1,30 @@
-export { createCarrierFetch, getRequestContext, type CarrierFetch, type CarrierFetchOptions, type ClientOptions } from './carrier-fetch.js';
+export {
+  createCarrierFetch,
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_TIMEOUT_MS,
+  getRequestContext,
+  type CarrierEvent,
+  type CarrierFetch,
+  type CarrierFetchOptions,
+  type ClientOptions,
+} from './carrier-fetch.js';
+export { REDACTED, redactHeaders, redactText, redactValue } from './redact.js';
 export { TokenManager, type TokenManagerOptions } from './token-manager.js';
 export { createAuthProvider, type ApiKeyAuth, type AuthProvider, type OAuth2Auth } from './auth.js';
 export { createOperationMatcher, type ApiDefinition, type OperationDefinition } from './api-definition.js';
 export {
+  CarrierAbortError,
   CarrierApiError,
   CarrierAuthError,
+  CarrierError,
   CarrierNetworkError,
+  CarrierTimeoutError,
   CarrierValidationError,
+  isCarrierAbortError,
   isCarrierApiError,
+  isCarrierError,
+  isCarrierNetworkError,
+  isCarrierTimeoutError,
   type RequestContext,
 } from './errors.js';
 export { backoffDelay, isSafeToRetry, parseRetryAfter, resolveRetryPolicy, type RetryEvent, type RetryOptions } from './retry.js';

@@ -1,4 +1,4 @@
-import { getRequestContext } from './carrier-fetch.js';
+import { getRequestContext, getResponseSecrets } from './carrier-fetch.js';
 import { CarrierApiError, type RequestContext } from './errors.js';
 
 /** The shape openapi-fetch resolves to. */
@@ -11,6 +11,10 @@ interface FetchResult {
 /**
  * The data of an openapi-fetch call, or a thrown CarrierApiError whose `body` is the operation's
  * documented error body: `const tx = await expectData(client.POST('/auth/transactions', {...}))`.
+ *
+ * @param pending - What a light client's `GET`/`POST`/... returns.
+ * @throws CarrierApiError on an error status (credentials masked in message and body); what the
+ * carrier fetch threw (CarrierNetworkError, CarrierTimeoutError, CarrierAbortError...) as it is.
  */
 export async function expectData<R extends FetchResult>(pending: R | Promise<R>): Promise<Exclude<R['data'], undefined>> {
   const result = await pending;
@@ -19,15 +23,29 @@ export async function expectData<R extends FetchResult>(pending: R | Promise<R>)
     result.response.status,
     result.error as Exclude<R['error'], undefined>,
     getRequestContext(result.response) ?? contextOf(result.response),
+    undefined,
+    getResponseSecrets(result.response),
   );
 }
 
 function contextOf(response: Response): RequestContext {
   const url = new URL(response.url || 'http://unknown/');
-  return { operationId: undefined, method: 'unknown', url: `${url.origin}${url.pathname}`, requestReference: undefined, idempotencyKey: undefined, attempts: 1 };
+  return {
+    operationId: undefined,
+    method: 'unknown',
+    url: `${url.origin}${url.pathname}`,
+    requestReference: undefined,
+    idempotencyKey: undefined,
+    attempts: 1,
+    requestId: response.headers.get('x-request-id') ?? undefined,
+  };
 }
 
-/** Turns an error response into a CarrierApiError (for SDK middleware); reads the body once. */
+/**
+ * Turns an error response into a CarrierApiError (for SDK middleware); reads the body once.
+ * Every secret of the client that sent the request is masked in the message and the body.
+ * @param response - An answer of a carrier fetch (or any Response).
+ */
 export async function errorFromResponse(response: Response): Promise<CarrierApiError> {
   const text = await response.text();
   let body: unknown = text;
@@ -36,7 +54,7 @@ export async function errorFromResponse(response: Response): Promise<CarrierApiE
   } catch {
     // Not JSON: keep the text.
   }
-  return new CarrierApiError(response.status, body, getRequestContext(response) ?? contextOf(response));
+  return new CarrierApiError(response.status, body, getRequestContext(response) ?? contextOf(response), undefined, getResponseSecrets(response));
 }
 
 /**

@@ -1,4 +1,5 @@
-import { CarrierAuthError, CarrierNetworkError, CarrierValidationError, type RequestContext } from './errors.js';
+import { CarrierAuthError, CarrierNetworkError, CarrierTimeoutError, CarrierValidationError, type RequestContext } from './errors.js';
+import { backoffDelay, resolveRetryPolicy, type ResolvedRetryPolicy, type RetryOptions } from './retry.js';
 
 export interface TokenManagerOptions {
   /** The Keycloak token endpoint, e.g. https://api.centili.com/auth/realms/api/protocol/openid-connect/token */
@@ -6,9 +7,18 @@ export interface TokenManagerOptions {
   clientId: string;
   username: string;
   password: string;
+  /** The client secret of a confidential Keycloak client (sent as `client_secret`); none for a public client. */
+  clientSecret?: string;
   /** Renew this many seconds before the access token expires. Default 30 (at most half its lifetime). */
   refreshMarginSeconds?: number;
   fetch?: typeof globalThis.fetch;
+  /**
+   * Retries of the token request on a 5xx answer or a network error (a grant can be asked for
+   * twice without harm), exponential backoff with jitter. Default: 3 attempts; `false`: once.
+   */
+  retry?: RetryOptions | false;
+  /** Time limit of one token request, in ms. Default 10 000. */
+  timeout?: number;
   /** Injectable clock (ms), for tests. */
   now?: () => number;
 }
@@ -33,8 +43,9 @@ interface TokenResponseBody {
  * the password grant when the refresh token is refused. Concurrent callers share one renewal.
  */
 export class TokenManager {
-  readonly #options: Required<Omit<TokenManagerOptions, 'fetch' | 'now'>>;
+  readonly #options: Required<Omit<TokenManagerOptions, 'fetch' | 'now' | 'retry' | 'clientSecret'>> & { clientSecret?: string };
   readonly #fetch: typeof globalThis.fetch;
+  readonly #retry: ResolvedRetryPolicy;
   readonly #now: () => number;
   #state: TokenState | undefined;
   #renewal: Promise<string> | undefined;
@@ -50,12 +61,18 @@ export class TokenManager {
     } catch {
       throw new CarrierValidationError('auth.tokenUrl', 'format: url', 'must be an absolute URL');
     }
-    this.#options = { refreshMarginSeconds: 30, ...options };
-    this.#fetch = options.fetch ?? globalThis.fetch;
-    this.#now = options.now ?? Date.now;
+    const { fetch, now, retry, ...rest } = options;
+    this.#options = { refreshMarginSeconds: 30, timeout: 10_000, ...rest };
+    this.#fetch = fetch ?? globalThis.fetch;
+    this.#retry = resolveRetryPolicy(retry);
+    this.#now = now ?? Date.now;
   }
 
-  /** A valid access token: the cached one, or a renewed one. */
+  /**
+   * A valid access token: the cached one, or a renewed one. Concurrent callers share one renewal.
+   * @throws CarrierAuthError when the grant is refused; CarrierNetworkError (or CarrierTimeoutError)
+   * when the token endpoint did not answer after every retry.
+   */
   getAccessToken(): Promise<string> {
     if (this.#state && this.#now() < this.#state.renewAt) return Promise.resolve(this.#state.accessToken);
     this.#renewal ??= this.#renew().finally(() => {
@@ -71,7 +88,7 @@ export class TokenManager {
 
   /** The secrets this manager holds, so that callers can keep them out of messages. */
   secrets(): string[] {
-    return [this.#options.password, this.#state?.accessToken, this.#state?.refreshToken].filter(
+    return [this.#options.password, this.#options.clientSecret, this.#state?.accessToken, this.#state?.refreshToken].filter(
       (secret): secret is string => typeof secret === 'string' && secret.length > 0,
     );
   }
@@ -89,6 +106,7 @@ export class TokenManager {
     return this.#grant({ grant_type: 'password', username: this.#options.username, password: this.#options.password });
   }
 
+  /** One grant, retried on 5xx and network errors (a grant asked twice is harmless). */
   async #grant(params: Record<string, string>): Promise<string> {
     const context: RequestContext = {
       operationId: 'createToken',
@@ -96,29 +114,51 @@ export class TokenManager {
       url: this.#options.tokenUrl,
       requestReference: undefined,
       idempotencyKey: undefined,
-      attempts: 1,
+      attempts: 0,
     };
-    let response: Response;
-    try {
-      // A Request, like openapi-fetch sends, so that one fetch double serves both.
-      response = await this.#fetch(
-        new Request(this.#options.tokenUrl, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-          body: new URLSearchParams({ client_id: this.#options.clientId, ...params }).toString(),
-        }),
-      );
-    } catch (error) {
-      throw new CarrierNetworkError(context, error);
+    const form = new URLSearchParams({ client_id: this.#options.clientId, ...params });
+    if (this.#options.clientSecret) form.set('client_secret', this.#options.clientSecret);
+    const secrets = this.secrets();
+    const startedAt = Date.now();
+    let response: Response | undefined;
+    let body: TokenResponseBody | undefined;
+    for (;;) {
+      context.attempts += 1;
+      const timeout = AbortSignal.timeout(this.#options.timeout);
+      let failure: unknown;
+      try {
+        // A Request, like openapi-fetch sends, so that one fetch double serves both.
+        response = await this.#fetch(
+          new Request(this.#options.tokenUrl, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+            body: form.toString(),
+            signal: timeout,
+          }),
+        );
+        body = (await response.json().catch(() => undefined)) as TokenResponseBody | undefined;
+        context.requestId = response.headers.get('x-request-id') ?? undefined;
+        if (response.status < 500) break;
+      } catch (error) {
+        failure = error;
+      }
+      const delay = this.#nextDelay(context.attempts, startedAt);
+      if (delay === undefined) {
+        if (failure === undefined) break;
+        if (timeout.aborted) throw new CarrierTimeoutError(context, 'timeout', this.#options.timeout, secrets);
+        throw new CarrierNetworkError(context, failure, secrets);
+      }
+      this.#retry.onRetry?.({ operationId: 'createToken', attempt: context.attempts, delayMs: delay, reason: failure === undefined ? `HTTP ${response!.status}` : 'network error' });
+      await this.#retry.sleep(delay);
     }
-    const body = (await response.json().catch(() => undefined)) as TokenResponseBody | undefined;
+    if (!response) throw new CarrierNetworkError(context, 'no response', secrets);
     if (!response.ok) {
-      // The OAuth2 error body (error, error_description) holds no secret; the request is not kept.
+      // Only the OAuth2 error fields (error, error_description) are kept, and those redacted.
       const safeBody = body && typeof body === 'object' ? pick(body as Record<string, unknown>, ['error', 'error_description']) : undefined;
-      throw new CarrierAuthError(response.status, safeBody, context);
+      throw new CarrierAuthError(response.status, safeBody, context, undefined, secrets);
     }
     if (!body || typeof body.access_token !== 'string' || body.access_token.length === 0) {
-      throw new CarrierAuthError(response.status, undefined, context, `createToken answered ${response.status} without an access_token`);
+      throw new CarrierAuthError(response.status, undefined, context, `createToken answered ${response.status} without an access_token`, secrets);
     }
     const now = this.#now();
     const lifetime = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60;
@@ -132,6 +172,13 @@ export class TokenManager {
       refreshExpiresAt: refreshLifetime === 0 ? Number.POSITIVE_INFINITY : now + (refreshLifetime - margin) * 1000,
     };
     return body.access_token;
+  }
+
+  /** The wait before the next token attempt, or undefined when attempts or time are used up. */
+  #nextDelay(attempt: number, startedAt: number): number | undefined {
+    if (attempt >= this.#retry.maxAttempts) return undefined;
+    const delay = backoffDelay(attempt, this.#retry);
+    return Date.now() - startedAt + delay > this.#retry.maxElapsedMs ? undefined : delay;
   }
 }
 

@@ -41,8 +41,23 @@ import { apiDefinition } from './definition.js';
 export type { components, operations, paths } from './schema.js';
 export { apiDefinition };
 // What callers use of the runtime, so that installing this package is enough.
-export { CarrierApiError, CarrierAuthError, CarrierNetworkError, CarrierValidationError, TokenManager, expectData, isCarrierApiError } from '@carrier-api/runtime';
-export type { OAuth2Auth, ApiKeyAuth, RetryOptions } from '@carrier-api/runtime';
+export {
+  CarrierAbortError,
+  CarrierApiError,
+  CarrierAuthError,
+  CarrierError,
+  CarrierNetworkError,
+  CarrierTimeoutError,
+  CarrierValidationError,
+  TokenManager,
+  isCarrierAbortError,
+  isCarrierError,
+  isCarrierNetworkError,
+  isCarrierTimeoutError,
+  expectData,
+  isCarrierApiError,
+} from '@carrier-api/runtime';
+export type { OAuth2Auth, ApiKeyAuth, RetryOptions, CarrierEvent } from '@carrier-api/runtime';
 
 // openapi-fetch's default export is createClient; in our CommonJS build, Node's interop hands
 // over its module.exports, whose \`default\` is the function. Both shapes are accepted.
@@ -55,13 +70,15 @@ export type ${name}Client = Client<paths, \`\${string}/\${string}\`>;
 
 /**
  * A typed client of ${document.info.title}, built on openapi-fetch.
- * Credentials, idempotency keys and safe retries are added to every call:
+ * Credentials, idempotency keys, timeouts (\`timeout\` per attempt, \`deadline\` in all, in ms)
+ * and safe retries are added to every call; \`onEvent\` observes them:
 ${operations}
  */
 export function ${clientFactoryName(api)}(options: ${name}ClientOptions): ${name}Client {
+  const { baseUrl, ...fetchOptions } = options;
   return createClient<paths>({
-    baseUrl: options.baseUrl ?? apiDefinition.defaultBaseUrl,
-    fetch: createCarrierFetch({ definition: apiDefinition, auth: options.auth, retry: options.retry, fetch: options.fetch }),
+    baseUrl: baseUrl ?? apiDefinition.defaultBaseUrl,
+    fetch: createCarrierFetch({ ...fetchOptions, definition: apiDefinition }),
   });
 }
 
