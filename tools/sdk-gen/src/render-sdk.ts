@@ -14,19 +14,35 @@ import { apiDefinition } from './definition.js';
 
 export { apiDefinition };
 // What callers use of the runtime, so that installing this package is enough.
-export { CarrierApiError, CarrierAuthError, CarrierNetworkError, CarrierValidationError, TokenManager, isCarrierApiError } from '@carrier-api/runtime';
-export type { OAuth2Auth, ApiKeyAuth, RetryOptions } from '@carrier-api/runtime';
+export {
+  CarrierAbortError,
+  CarrierApiError,
+  CarrierAuthError,
+  CarrierError,
+  CarrierNetworkError,
+  CarrierTimeoutError,
+  CarrierValidationError,
+  TokenManager,
+  isCarrierAbortError,
+  isCarrierError,
+  isCarrierNetworkError,
+  isCarrierTimeoutError,
+  isCarrierApiError,
+} from '@carrier-api/runtime';
+export type { OAuth2Auth, ApiKeyAuth, RetryOptions, CarrierEvent } from '@carrier-api/runtime';
 export type ${name}SdkOptions = ClientOptions<${authType}>;
 
 /**
  * The method-style SDK of ${document.info.title} (openapi-generator typescript-fetch), with the
- * same credentials, idempotency keys, retries and CarrierApiError as the light client.
+ * same credentials, idempotency keys, timeouts, retries, \`onEvent\` hook and CarrierApiError as
+ * the light client.
  */
 export function ${sdkFactoryName(api)}(options: ${name}SdkOptions): ${name}Api {
+  const { baseUrl, ...fetchOptions } = options;
   return new ${name}Api(
     new Configuration({
-      basePath: options.baseUrl ?? apiDefinition.defaultBaseUrl,
-      fetchApi: createCarrierFetch({ definition: apiDefinition, auth: options.auth, retry: options.retry, fetch: options.fetch }),
+      basePath: baseUrl ?? apiDefinition.defaultBaseUrl,
+      fetchApi: createCarrierFetch({ ...fetchOptions, definition: apiDefinition }),
       middleware: [carrierSdkMiddleware],
     }),
   );

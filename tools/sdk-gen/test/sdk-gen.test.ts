@@ -1,9 +1,20 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { bundleApi } from '@carrier-api/spec-kit';
-import { batchConfig, dedupeImports, generateSdks, renderSdkFactory, sdkFactoryName } from '../src/index.ts';
+import {
+  batchConfig,
+  dedupeImports,
+  fixListDeserializers,
+  generateSdks,
+  primitiveUnions,
+  renderPrimitiveUnion,
+  renderSdkFactory,
+  sdkFactoryName,
+  withoutDomTypes,
+} from '../src/index.ts';
 
 describe('sdk-gen', () => {
   it('configures typescript-fetch for modern consumers, one API class per spec', () => {
@@ -45,5 +56,46 @@ describe('the batch run', () => {
     expect(files(fresh).sort()).toEqual(generated);
     for (const file of generated) expect(readFileSync(join(fresh, file), 'utf8'), file).toEqual(readFileSync(join(built, file), 'utf8'));
     rmSync(fresh, { recursive: true, force: true });
+  });
+});
+
+describe('post-processing of the typescript-fetch output', () => {
+  it('makes the object branch of oneOf [X, X[]] refuse arrays', () => {
+    const source = 'if (instanceOfService(json)) {\n  return x;\n}\nif (Array.isArray(json)) {}\nif (instanceOfService(value)) {}';
+    expect(fixListDeserializers(source)).toBe('if (!Array.isArray(json) && instanceOfService(json)) {\n  return x;\n}\nif (Array.isArray(json)) {}\nif (!Array.isArray(value) && instanceOfService(value)) {}');
+    expect(fixListDeserializers('if (instanceOfService(json)) {}')).toBe('if (instanceOfService(json)) {}');
+  });
+
+  it('replaces the DOM-only types of runtime.ts', () => {
+    const source = "export const BASE_PATH = 'x';\nexport type FetchAPI = WindowOrWorkerGlobalScope['fetch'];\ncredentials?: RequestCredentials;\n";
+    const fixed = withoutDomTypes(source);
+    expect(fixed).not.toMatch(/WindowOrWorkerGlobalScope|RequestCredentials/);
+    expect(fixed).toContain("export type FetchCredentials = 'include' | 'omit' | 'same-origin';");
+    expect(withoutDomTypes(fixed)).toBe(fixed);
+  });
+
+  it('finds the inline unions of primitives of the Services API, named as typescript-fetch names them', async () => {
+    const unions = primitiveUnions(await bundleApi('centili-services'));
+    expect([...unions.keys()].sort()).toEqual(['CountryActive', 'CountryFilterActive']);
+    const rendered = renderPrimitiveUnion('CountryFilterActive', unions.get('CountryFilterActive')!, '/* x */\n/**\n * Do not edit the class manually.\n */\n');
+    expect(rendered).toContain('export type CountryFilterActive = boolean | "" | "true" | "false";');
+  });
+
+  // The generated sources as a Node project without the DOM lib compiles them (skipLibCheck off).
+  it('generated sources compile with lib ES2022 and Node types only', () => {
+    const root = resolve(import.meta.dirname, '../generated');
+    const files = readdirSync(root).flatMap((api) => [join(root, api, 'index.ts')]);
+    const program = ts.createProgram(files, {
+      lib: ['lib.es2022.d.ts'],
+      types: ['node'],
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      strict: true,
+      skipLibCheck: false,
+      noEmit: true,
+    });
+    const problems = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    expect(problems).toEqual([]);
   });
 });
