@@ -6,4 +6,5 @@ export { normalizeDocument } from './normalize.ts';
 export { requestNarrowings, type NarrowedKeyword, type RequestNarrowing } from './request-narrowing.ts';
 export { applyRequestNarrowings, type AcceptedPatternChange } from './request-policy.ts';
 export { compareStringConstraints, type StringComparison, type StringConstraints } from './samples.ts';
-export { defaultBaseRef, diffDocuments, type DiffOptions, repositoryRoot, packagesOf, reviewSpecs, type ApiReview, type PackageBump, type SpecReview } from './review.ts';
+export { UsageError } from './cli/usage.ts';
+export { acceptedChangesFile, defaultBaseRef, diffDocuments, loadAcceptedChanges, resolveBase, type DiffOptions, repositoryRoot, packagesOf, reviewSpecs, type ApiReview, type PackageBump, type SpecReview } from './review.ts';

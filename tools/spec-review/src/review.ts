@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { bundleApi, listApis, serializeBundle, type OpenApiDocument } from '@carrier-api/spec-kit';
+import { UsageError } from './cli/usage.ts';
 import { bumpFor, maxBump, type Bump, type SpecChange } from './changes.ts';
 import { documentChanges } from './document-changes.ts';
 import { normalizeDocument } from './normalize.ts';
@@ -60,12 +61,24 @@ export function diffDocuments(base: OpenApiDocument, revision: OpenApiDocument, 
   }
 }
 
-/** The top of the git work tree that holds `cwd`: the CLIs review whatever repository they run in. */
+/**
+ * The top of the git work tree that holds `cwd`: the CLIs review whatever repository they run in.
+ *
+ * @throws {UsageError} field `cwd`, rule `git repository`, when `cwd` is in none (or git is missing).
+ */
 export function repositoryRoot(cwd: string): string {
-  return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' }).trim();
+  try {
+    return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch {
+    throw new UsageError('cwd', 'git repository', `${cwd} is not inside a git repository: run it in a clone of the project`);
+  }
 }
 
-/** The merge base of HEAD with main (or origin/main): what a pull request is compared with. */
+/**
+ * The merge base of HEAD with main (or origin/main): what a pull request is compared with.
+ *
+ * @throws {UsageError} field `--base`, rule `merge base`, when neither branch shares history with HEAD.
+ */
 export function defaultBaseRef(repoRoot: string): string {
   for (const branch of ['main', 'origin/main']) {
     try {
@@ -74,7 +87,22 @@ export function defaultBaseRef(repoRoot: string): string {
       // try the next one
     }
   }
-  throw new Error('No merge base with main or origin/main: pass --base <git ref>.');
+  throw new UsageError('--base', 'merge base', 'no merge base with main or origin/main: pass --base <git ref>');
+}
+
+/**
+ * The base to compare with: `base` when given (it must name a commit), else {@link defaultBaseRef}.
+ *
+ * @throws {UsageError} field `--base`, rule `commit`, when `base` names no commit of the repository.
+ */
+export function resolveBase(repoRoot: string, base: string | undefined): string {
+  if (base === undefined) return defaultBaseRef(repoRoot);
+  try {
+    execFileSync('git', ['rev-parse', '--verify', '--quiet', `${base}^{commit}`], { cwd: repoRoot, stdio: 'ignore' });
+  } catch {
+    throw new UsageError('--base', 'commit', `--base ${base} names no commit in ${repoRoot}`);
+  }
+  return base;
 }
 
 /** Where a repository keeps the pattern changes its reviewers accepted (see README). */

@@ -1,20 +1,22 @@
 // pnpm changeset:check [--base <git ref>]: fails when a spec change lacks a changeset of at least
 // the bump it needs, naming the package and the bump.
-import { parseArgs } from 'node:util';
 import { findMissingChangesets, formatMissing } from '../changeset-check.ts';
-import { defaultBaseRef, repositoryRoot, reviewSpecs } from '../review.ts';
+import { resolveBase, repositoryRoot, reviewSpecs } from '../review.ts';
+import { runCli } from './usage.ts';
 
-const { values } = parseArgs({ options: { base: { type: 'string' } } });
-const repoRoot = repositoryRoot(process.cwd());
-try {
-  const review = await reviewSpecs(repoRoot, values.base ?? defaultBaseRef(repoRoot));
+const usage = `usage: pnpm changeset:check [--base <git ref>]
+
+Fails (exit 1) when a package whose spec changed since --base (default: the merge base with main)
+has no pending changeset of the bump the change needs. Run it in the repository.`;
+
+await runCli('changeset:check', usage, { base: { type: 'string' } }, async (values) => {
+  const repoRoot = repositoryRoot(process.cwd());
+  const review = await reviewSpecs(repoRoot, resolveBase(repoRoot, values.base));
   const missing = await findMissingChangesets(repoRoot, review);
   if (missing.length > 0) {
     console.error(formatMissing(missing));
-    process.exit(1);
+    process.exitCode = 1;
+    return;
   }
   console.log(review.packages.length === 0 ? 'changeset:check: no spec changed' : `changeset:check: ${review.packages.length} affected package(s) have their changesets`);
-} catch (error) {
-  console.error(`changeset:check: ${(error as Error).message}`);
-  process.exit(1);
-}
+});

@@ -1,0 +1,57 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/**
+ * Bad usage of a command: an unknown flag, a missing or malformed argument, or a command run in
+ * the wrong place. Names the flag (or `cwd`) at fault and the rule it breaks; a CLI answers it
+ * with one line, its usage and exit code 2.
+ */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  /**
+   * @param field - The flag at fault (`--base`), or `cwd` for the place the command runs in.
+   * @param rule - The rule broken, e.g. `known flag`, `git repository`, `commit`.
+   * @param message - One line saying what to do instead.
+   */
+  constructor(
+    readonly field: string,
+    readonly rule: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * Runs a command: parses `argv` strictly (no unknown flags, no positionals), answers `--help`, and
+ * turns every failure into one line on stderr, never a stack trace: exit code 2 for bad usage
+ * ({@link UsageError}, or a flag parseArgs refuses), 1 for anything else. The body sets its own
+ * exit code for its verdict.
+ *
+ * @param name - The command, as the user types it (`spec-diff`).
+ * @param usage - Its usage text, printed after a usage error and for `--help`.
+ * @param options - Its flags, for node:util parseArgs.
+ * @param body - The command, given the parsed flags.
+ */
+export async function runCli<T extends Options>(
+  name: string,
+  usage: string,
+  options: T,
+  body: (values: ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: false }>>['values']) => Promise<void>,
+): Promise<void> {
+  try {
+    const { values } = parseArgs({ args: process.argv.slice(2), options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    if ((values as { help?: boolean }).help) {
+      console.log(usage);
+      return;
+    }
+    await body(values as never);
+  } catch (error) {
+    const usageError = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const line = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    console.error(`${name}: ${line}`);
+    if (usageError) console.error(`\n${usage}`);
+    process.exitCode = usageError ? 2 : 1;
+  }
+}
