@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess, type ExecFileSyncOptions } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -67,6 +67,16 @@ beforeAll(async () => {
   writeFileSync(npmrc, `registry=${registry}\n//127.0.0.1:${port}/:_authToken=${token}\n`);
 }, 60_000);
 
+/** Runs a command; a failure names the command and shows what it printed (execFileSync's own error hides stdout). */
+function run(command: string, args: string[], options: ExecFileSyncOptions & { timeout: number }): string {
+  try {
+    return execFileSync(command, args, { encoding: 'utf8', stdio: 'pipe', ...options }).toString();
+  } catch (error) {
+    const { stdout, stderr, status } = error as { stdout?: Buffer | string; stderr?: Buffer | string; status?: number | null };
+    throw new Error(`${command} ${args.join(' ')} exited ${status ?? 'on a signal'}:\n${String(stdout ?? '')}${String(stderr ?? '')}`.trimEnd());
+  }
+}
+
 afterAll(() => {
   verdaccio?.kill('SIGTERM');
 });
@@ -75,14 +85,13 @@ describe('a release to a local registry', () => {
   it('publishes every package with the release command', () => {
     // The command the release workflow runs (pnpm release = changeset publish); --no-git-tag keeps
     // this repository's tags as they are.
-    execFileSync('pnpm', ['run', 'release', '--no-git-tag'], {
+    run('pnpm', ['run', 'release', '--no-git-tag'], {
       cwd: repoRoot,
       env: { ...process.env, NPM_CONFIG_USERCONFIG: npmrc, npm_config_registry: registry },
-      stdio: 'pipe',
       timeout: 300_000,
     });
     for (const pkg of published) {
-      const packument = JSON.parse(execFileSync('npm', ['view', pkg.name, 'versions', '--json', '--registry', registry], { encoding: 'utf8' })) as string[] | string;
+      const packument = JSON.parse(run('npm', ['view', pkg.name, 'versions', '--json', '--registry', registry], { timeout: 60_000 })) as string[] | string;
       expect([packument].flat(), pkg.name).toContain(pkg.version);
     }
   }, 300_000);
@@ -92,15 +101,15 @@ describe('a release to a local registry', () => {
     cpSync(join(import.meta.dirname, '..', 'consumer'), consumer, { recursive: true });
     writeFileSync(join(consumer, '.npmrc'), `@carrier-api:registry=${registry}\n`);
     const env = { ...process.env, NPM_CONFIG_USERCONFIG: join(consumer, '.npmrc') };
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: consumer, env, stdio: 'pipe', timeout: 300_000 });
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: consumer, env, timeout: 300_000 });
     // Workspace links would hide packaging mistakes: these must be the published tarballs.
     const installed = JSON.parse(readFileSync(join(consumer, 'node_modules', '@carrier-api', 'runtime', 'package.json'), 'utf8')) as { version: string };
     expect(installed.version).toBe(published.find((pkg) => pkg.name === '@carrier-api/runtime')!.version);
 
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: consumer, env, stdio: 'pipe', timeout: 120_000 });
-    const esm = execFileSync('node', ['dist/esm.mjs'], { cwd: consumer, encoding: 'utf8', timeout: 60_000 });
+    run('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: consumer, env, timeout: 120_000 });
+    const esm = run('node', ['dist/esm.mjs'], { cwd: consumer, timeout: 60_000 });
     expect(JSON.parse(esm)).toEqual({ module: 'esm', transactionStatus: 'COMPLETED', amtCharged: 1, refused: 403 });
-    const cjs = execFileSync('node', ['dist/cjs.cjs'], { cwd: consumer, encoding: 'utf8', timeout: 60_000 });
+    const cjs = run('node', ['dist/cjs.cjs'], { cwd: consumer, timeout: 60_000 });
     expect(JSON.parse(cjs)).toEqual({ module: 'cjs', transactionType: 'CHARGE', amtCharged: 1 });
   }, 600_000);
 });
