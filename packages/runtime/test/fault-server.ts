@@ -8,10 +8,11 @@ export interface RecordedRequest {
   body: string;
 }
 
-/** What the server does with one request: answer, answer late, or drop the connection. */
+/** What the server does with one request: answer, answer late, drop the connection, or never answer. */
 export type Fault =
   | { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number }
-  | { drop: true };
+  | { drop: true }
+  | { hang: true };
 
 type Handler = (request: RecordedRequest) => Fault;
 
@@ -34,6 +35,7 @@ export async function startFaultServer(routes: Record<string, Handler>) {
         req.socket.destroy();
         return;
       }
+      if ('hang' in fault) return; // closed by close()
       const send = () => {
         res.writeHead(fault.status, { 'Content-Type': 'application/json', ...fault.headers });
         res.end(fault.body === undefined ? '' : JSON.stringify(fault.body));
@@ -48,7 +50,11 @@ export async function startFaultServer(routes: Record<string, Handler>) {
     url: `http://127.0.0.1:${port}`,
     requests,
     count: (method: string, path: string) => requests.filter((r) => r.method === method && new URL(r.path, 'http://x').pathname === path).length,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CarrierAuthError, CarrierValidationError, TokenManager } from '../src/index.js';
+import { CarrierAuthError, CarrierNetworkError, CarrierValidationError, TokenManager } from '../src/index.js';
 import { credentials } from './fixtures.js';
-import { sequence, startFaultServer, tokenBody, tokenPath } from './fault-server.js';
+import { sequence, startFaultServer, tokenBody, tokenPath, type Fault } from './fault-server.js';
 
 let server: Awaited<ReturnType<typeof startFaultServer>>;
 afterEach(() => server?.close());
@@ -80,5 +80,59 @@ describe('TokenManager', () => {
       new CarrierValidationError('auth.username', 'required', 'must be a non-empty string'),
     );
     expect(() => new TokenManager({ tokenUrl: 'not a url', clientId: 'a', username: 'u', password: 'p' })).toThrow(/auth\.tokenUrl.*format: url/);
+  });
+});
+
+describe('TokenManager retries the token endpoint', () => {
+  const noWait = { sleep: async () => {} };
+  const cases = [
+    { what: 'a 503', first: { status: 503, body: { error: 'temporarily_unavailable' } } as Fault },
+    { what: 'a 500', first: { status: 500, body: {} } as Fault },
+    { what: 'a dropped connection', first: { drop: true } as Fault },
+  ];
+  it.each(cases)('after $what, with backoff', async ({ first }) => {
+    server = await startFaultServer({ [`POST ${tokenPath}`]: sequence(first, { status: 200, body: tokenBody('access-1') }) });
+    const waits: number[] = [];
+    const manager = new TokenManager({ tokenUrl: server.url + tokenPath, ...credentials, retry: { sleep: async (ms) => void waits.push(ms), random: () => 1, initialDelayMs: 100 } });
+    expect(await manager.getAccessToken()).toBe('access-1');
+    expect(server.requests).toHaveLength(2);
+    expect(waits).toEqual([100]);
+  });
+
+  it('gives up after maxAttempts: CarrierNetworkError naming createToken and the attempts', async () => {
+    server = await startFaultServer({ [`POST ${tokenPath}`]: () => ({ drop: true }) });
+    const manager = new TokenManager({ tokenUrl: server.url + tokenPath, ...credentials, retry: { ...noWait, maxAttempts: 3 } });
+    const error = await manager.getAccessToken().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CarrierNetworkError);
+    expect(error).toMatchObject({ operationId: 'createToken', attempts: 3 });
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('never retries a refused grant (4xx)', async () => {
+    server = await startFaultServer({ [`POST ${tokenPath}`]: () => ({ status: 400, body: { error: 'invalid_client' } }) });
+    const manager = new TokenManager({ tokenUrl: server.url + tokenPath, ...credentials, retry: noWait });
+    await expect(manager.getAccessToken()).rejects.toBeInstanceOf(CarrierAuthError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('keeps one renewal for 100 concurrent callers at expiry, even when it needs a retry', async () => {
+    server = await startFaultServer({
+      [`POST ${tokenPath}`]: sequence({ status: 200, body: tokenBody('access-1', 60) }, { status: 503, body: {} }, { status: 200, body: tokenBody('access-2', 60), delayMs: 50 }),
+    });
+    let now = 0;
+    const manager = new TokenManager({ tokenUrl: server.url + tokenPath, ...credentials, now: () => now, retry: noWait });
+    await manager.getAccessToken();
+    now += 60_000;
+    const tokens = await Promise.all(Array.from({ length: 100 }, () => manager.getAccessToken()));
+    expect(new Set(tokens)).toEqual(new Set(['access-2']));
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('sends client_secret for a confidential client, and keeps it out of errors', async () => {
+    server = await startFaultServer({ [`POST ${tokenPath}`]: (request) => ({ status: 401, body: { error: 'invalid_client', error_description: `bad ${request.body}` } }) });
+    const manager = new TokenManager({ tokenUrl: server.url + tokenPath, ...credentials, clientSecret: 'cl1ent-secret', retry: noWait });
+    const error = await manager.getAccessToken().catch((e: unknown) => e);
+    expect(new URLSearchParams(server.requests[0]!.body).get('client_secret')).toBe('cl1ent-secret');
+    expect(JSON.stringify(error) + (error as Error).message).not.toMatch(/cl1ent-secret|pa55-w0rd-secret/);
   });
 });
