@@ -3,9 +3,12 @@ import { MockStartError } from './errors.js';
 import { startMock, type RunningMock } from './start-mock.js';
 
 const usage = `usage: carrier-mock [apis...] [--port 4010] [--host 127.0.0.1] [--dynamic] [--verbose]
+                    [--sandbox [--pin 1234] [--max-pin-attempts 3] [--token-ttl 300]]
 
 Serves a Prism mock of each API (all by default) on consecutive ports from --port and prints
-"<api> <url>" per line. Stops on SIGINT or SIGTERM.`;
+"<api> <url>" per line. Stops on SIGINT or SIGTERM. --sandbox serves stateful sandboxes instead
+(real tokens, transactions, PIN, Idempotency-Key replay, /__admin/ on each port); --token-ttl is
+in seconds.`;
 
 export async function main(argv: string[]): Promise<void> {
   let parsed;
@@ -18,6 +21,10 @@ export async function main(argv: string[]): Promise<void> {
         host: { type: 'string', default: '127.0.0.1' },
         dynamic: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
+        sandbox: { type: 'boolean', default: false },
+        pin: { type: 'string' },
+        'max-pin-attempts': { type: 'string' },
+        'token-ttl': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -36,6 +43,24 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
 
+  const sandboxFlags = ['pin', 'max-pin-attempts', 'token-ttl'] as const;
+  const misplaced = sandboxFlags.filter((flag) => values[flag] !== undefined && !values.sandbox);
+  if (misplaced.length > 0) {
+    console.error(`--${misplaced[0]} needs --sandbox`);
+    process.exit(2);
+  }
+  const integer = (flag: 'max-pin-attempts' | 'token-ttl'): number | undefined => {
+    const text = values[flag];
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) {
+      console.error(`--${flag} must be a positive integer, got "${text}"`);
+      process.exit(2);
+    }
+    return value;
+  };
+  const sandbox = values.sandbox ? { pin: values.pin, maxPinAttempts: integer('max-pin-attempts'), tokenTtlSeconds: integer('token-ttl') } : undefined;
+
   // Handlers first: a signal that arrives while the servers start still stops them cleanly.
   let mock: RunningMock | undefined;
   let stopping = false;
@@ -51,7 +76,7 @@ export async function main(argv: string[]): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
 
   try {
-    mock = await startMock({ apis: positionals, port, host: values.host, dynamic: values.dynamic, logLevel: values.verbose ? 'info' : 'silent' });
+    mock = await startMock({ apis: positionals, port, host: values.host, dynamic: values.dynamic, logLevel: values.verbose ? 'info' : 'silent', sandbox });
     if (stopping) return void (await mock.close());
     for (const [api, url] of Object.entries(mock.urls)) console.log(`${api} ${url}`);
   } catch (error) {

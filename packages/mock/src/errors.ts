@@ -1,4 +1,4 @@
-export type MockErrorCode = 'UNKNOWN_API' | 'PORT_IN_USE' | 'INVALID_SPEC' | 'LISTEN_FAILED';
+export type MockErrorCode = 'UNKNOWN_API' | 'PORT_IN_USE' | 'INVALID_SPEC' | 'LISTEN_FAILED' | 'INVALID_OPTIONS';
 
 /** Why a mock could not start; `exitCode` is what the CLI exits with. */
 export class MockStartError extends Error {
@@ -11,6 +11,6 @@ export class MockStartError extends Error {
   }
 
   get exitCode(): number {
-    return this.code === 'UNKNOWN_API' ? 2 : 1;
+    return this.code === 'UNKNOWN_API' || this.code === 'INVALID_OPTIONS' ? 2 : 1;
   }
 }

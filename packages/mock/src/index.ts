@@ -1,2 +1,5 @@
 export { centiliTokenPath, startMock, type RunningMock, type StartMockOptions } from './start-mock.js';
 export { MockStartError, type MockErrorCode } from './errors.js';
+export { SandboxAdminError } from './sandbox/sandbox.js';
+export { MemoryStore, type SandboxStore } from './sandbox/store.js';
+export type { DataPoolSeed, FaultSpec, JournalEntry, RequestFilter, SandboxOptions, SandboxSeed, SubscriberSeed } from './sandbox/types.js';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInstance, ProblemJsonError, type IHttpConfig, type IHttpRequest } from '@stoplight/prism-http';
@@ -56,8 +57,8 @@ export interface ServerLayer {
   admin?(method: string, path: string, body: unknown): Promise<Answer>;
   /** Answers a prepared request; `prism` runs Prism (validation, security, examples). `'drop'` closes the connection unanswered. */
   handle?(request: PreparedRequest, prism: () => Promise<Answer>): Promise<Answer | 'drop'>;
-  /** Every answered request (admin ones excepted), for the journal. */
-  record?(entry: { method: string; path: string; operationId?: string; headers: IncomingMessage['headers']; body: unknown; status: number | undefined }): void;
+  /** Every request (admin ones excepted), for the journal: once when it starts executing (status null), once answered; `id` joins the two. */
+  record?(entry: { id: string; method: string; path: string; operationId?: string; headers: IncomingMessage['headers']; body: unknown; status: number | null }): Promise<void>;
 }
 
 export interface PrismServerOptions {
@@ -125,6 +126,8 @@ export function createPrismHttpServer(
     let operationId: string | undefined;
     let parsedBody: unknown;
     let answer: Answer | 'drop';
+    const journalId = randomUUID();
+    const pathAndQuery = request.url?.startsWith('/') ? request.url : pathname;
     try {
       const raw = await readRaw(request);
       if (layer?.admin && pathname.startsWith('/__admin/')) {
@@ -154,13 +157,14 @@ export function createPrismHttpServer(
       const input: IHttpRequest = { method: method.toLowerCase() as IHttpRequest['method'], url: { path: pathname, query }, headers: headers as Record<string, string>, body };
       const prepared: PreparedRequest = { operation, operationId: operationId!, method, path: pathname, pathParams, query, headers, body, input, errorContext: context };
       const runPrism = () => prismAnswer(prepared);
+      await layer?.record?.({ id: journalId, method, path: pathAndQuery, operationId, headers: request.headers, body, status: null });
       answer = layer?.handle ? await layer.handle(prepared, runPrism) : await runPrism();
     } catch (error) {
       if (!(error instanceof ClientError)) throw error;
       const status = error.status !== 415 || !context.operation || documentsStatus(context.operation, 415) ? error.status : 400;
       answer = { status, headers: { 'Content-Type': 'application/json', ...error.headers }, body: errorBody(context, status, error.message) };
     }
-    layer?.record?.({ method, path: pathname + (request.url?.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''), operationId, headers: request.headers, body: parsedBody, status: answer === 'drop' ? undefined : answer.status });
+    await layer?.record?.({ id: journalId, method, path: pathAndQuery, operationId, headers: request.headers, body: parsedBody, status: answer === 'drop' ? null : answer.status });
     if (answer === 'drop') {
       request.socket.destroy();
       return;

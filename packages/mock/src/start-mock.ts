@@ -3,6 +3,9 @@ import { getHttpOperationsFromSpec, type IHttpConfig } from '@stoplight/prism-ht
 import { listBundledApis } from '@carrier-api/specs';
 import { MockStartError } from './errors.js';
 import { createPrismHttpServer, type PrismHttpServer } from './prism-server.js';
+import { createSandboxLayer, SandboxAdminError, type SandboxControl } from './sandbox/sandbox.js';
+import { MemoryStore } from './sandbox/store.js';
+import type { FaultSpec, JournalEntry, RequestFilter, ResolvedSandboxSettings, SandboxOptions, SandboxSeed } from './sandbox/types.js';
 
 export interface StartMockOptions {
   /** Which APIs to serve (names as in @carrier-api/specs); default all. */
@@ -17,6 +20,13 @@ export interface StartMockOptions {
   specs?: Record<string, string>;
   /** Prism's request/response log level; default silent. */
   logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /**
+   * Serve sandboxes instead of plain mocks: Prism still validates every request, and then the
+   * behaviour the vendor documents describe answers from state (real tokens, transactions, PIN
+   * attempts, Idempotency-Key replay...), with a journal, faults and an admin surface under
+   * `/__admin/` on each API's port. `true` takes every default.
+   */
+  sandbox?: boolean | SandboxOptions;
 }
 
 export interface RunningMock {
@@ -25,6 +35,23 @@ export interface RunningMock {
   /** The mocked Centili token endpoint of an API's mock: pass it as `auth.tokenUrl`. */
   tokenUrl(api: string): string;
   close(): Promise<void>;
+  /**
+   * Sandbox only: the journal of an API's requests, oldest first, secrets masked; `filter`
+   * keeps those matching every field given. Rejects with SandboxAdminError on a plain mock.
+   */
+  requests(api: string, filter?: RequestFilter): Promise<JournalEntry[]>;
+  /** Sandbox only: empties an API's journal. */
+  clearRequests(api: string): Promise<void>;
+  /**
+   * Sandbox only: injects a fault into an API (`status` answers without executing, `delayMs`
+   * waits that many milliseconds first, `drop` closes the connection before or after executing),
+   * for `times` requests or until reset. Rejects with SandboxAdminError on a bad spec.
+   */
+  fault(api: string, spec: FaultSpec): Promise<{ id: string }>;
+  /** Sandbox only: state, journal, faults and admin seeds of one API (or of all) back to the seed of the options. */
+  reset(api?: string): Promise<void>;
+  /** Sandbox only: replaces the seed of one API until reset (e.g. `{ dataPools: [...] }`). */
+  seed(api: string, seed: SandboxSeed): Promise<void>;
 }
 
 /** Where the Centili APIs' shared OAuth2 token endpoint lives (specs/shared/paths/token.yaml). */
@@ -33,7 +60,9 @@ export const centiliTokenPath = '/auth/realms/api/protocol/openid-connect/token'
 /**
  * Starts a Prism mock of each API on its own port (the Centili APIs share the token path, so one
  * port cannot serve them all). Requests are validated, credentials checked, and `Prefer: code=`
- * / `Prefer: example=` select documented responses.
+ * / `Prefer: example=` select documented responses. With `sandbox`, a stateful sandbox instead.
+ *
+ * @throws MockStartError `UNKNOWN_API`, `PORT_IN_USE`, `INVALID_SPEC`, `LISTEN_FAILED`, `INVALID_OPTIONS` (a bad sandbox option).
  */
 export async function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
   const specFiles = resolveSpecFiles(options);
@@ -49,6 +78,11 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     mock: { dynamic: options.dynamic ?? false },
   };
 
+  const sandboxOptions: SandboxOptions | undefined = options.sandbox === true ? {} : options.sandbox || undefined;
+  const settings = sandboxOptions ? resolveSettings(sandboxOptions) : undefined;
+  const store = sandboxOptions ? (sandboxOptions.store ?? new MemoryStore(settings!.clock)) : undefined;
+  const controls: Record<string, SandboxControl> = {};
+
   const servers: PrismHttpServer[] = [];
   const urls: Record<string, string> = {};
   const closeAll = () => Promise.all(servers.map((server) => server.close().catch(() => undefined))).then(() => undefined);
@@ -59,7 +93,13 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
         throw new MockStartError('INVALID_SPEC', `${api}: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
       });
       if (operations.length === 0) throw new MockStartError('INVALID_SPEC', `${api}: ${file} has no operations`);
-      const server = createPrismHttpServer(operations, config, logger.child({ name: api }));
+      let layer;
+      if (sandboxOptions) {
+        const sandbox = createSandboxLayer(api, operations, { store: store!, settings: settings!, seed: sandboxOptions.seed ?? {} });
+        controls[api] = sandbox.control;
+        layer = sandbox.layer;
+      }
+      const server = createPrismHttpServer(operations, config, logger.child({ name: api }), { layer, describeViolations: sandboxOptions !== undefined });
       const port = options.port ? options.port + index : 0;
       index += 1;
       const address = await server.listen(port, host).catch((reason: unknown) => {
@@ -80,7 +120,42 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     if (!url) throw new MockStartError('UNKNOWN_API', `The mock does not serve "${api}"; it serves ${Object.keys(urls).join(', ')}.`);
     return `${url}${centiliTokenPath}`;
   };
-  return { urls, tokenUrl, close: closeAll };
+  const control = async (api: string): Promise<SandboxControl> => {
+    if (!sandboxOptions) throw new SandboxAdminError('This is a plain mock; start it with { sandbox: true } for the journal, faults, reset and seeds.');
+    const found = controls[api];
+    if (!found) throw new SandboxAdminError(`The sandbox does not serve "${api}"; it serves ${Object.keys(controls).join(', ')}.`);
+    return found;
+  };
+  return {
+    urls,
+    tokenUrl,
+    close: closeAll,
+    requests: async (api, filter) => (await control(api)).requests(filter),
+    clearRequests: async (api) => (await control(api)).clearRequests(),
+    fault: async (api, spec) => (await control(api)).fault(spec),
+    reset: async (api) => {
+      for (const name of api === undefined ? Object.keys(urls) : [api]) await (await control(name)).reset();
+    },
+    seed: async (api, seed) => (await control(api)).seed(seed),
+  };
+}
+
+function resolveSettings(options: SandboxOptions): ResolvedSandboxSettings {
+  const positive = (name: string, value: number | undefined, fallback: number) => {
+    if (value === undefined) return fallback;
+    if (!Number.isInteger(value) || value < 1) throw new MockStartError('INVALID_OPTIONS', `sandbox.${name} must be a positive integer; got ${String(value)}.`);
+    return value;
+  };
+  if (options.pin !== undefined && (typeof options.pin !== 'string' || options.pin === '')) throw new MockStartError('INVALID_OPTIONS', 'sandbox.pin must be a non-empty string.');
+  return {
+    pin: options.pin ?? '1234',
+    maxPinAttempts: positive('maxPinAttempts', options.maxPinAttempts, 3),
+    tokenTtlSeconds: positive('tokenTtlSeconds', options.tokenTtlSeconds, 300),
+    refreshTokenTtlSeconds: positive('refreshTokenTtlSeconds', options.refreshTokenTtlSeconds, 1800),
+    users: options.users,
+    idempotencyTtlMs: positive('idempotencyTtlMs', options.idempotencyTtlMs, 24 * 60 * 60 * 1000),
+    clock: options.clock ?? Date.now,
+  };
 }
 
 function resolveSpecFiles(options: StartMockOptions): Record<string, string> {

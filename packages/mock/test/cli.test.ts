@@ -81,4 +81,29 @@ describe('carrier-mock CLI', () => {
     expect(await run.exited).toBe(2);
     expect(run.output().stderr).toContain('--port must be an integer');
   });
+
+  it('serves sandboxes with --sandbox and --pin: real tokens, the configured PIN, the admin journal', async () => {
+    const run = runCli(['centili-payments', '--port', '0', '--sandbox', '--pin', '4321'], 1);
+    await run.ready;
+    const base = run.output().stdout.trim().split(' ')[1]!;
+    try {
+      expect((await fetch(`${base}/auth/transactions/t-1`, { headers: { Authorization: 'Bearer forged' } })).status).toBe(401);
+      const token = await fetch(`${base}/auth/realms/api/protocol/openid-connect/token`, { method: 'POST', body: new URLSearchParams({ client_id: 'c', grant_type: 'password', username: 'u', password: 'p' }) });
+      const headers = { Authorization: `Bearer ${((await token.json()) as { access_token: string }).access_token}`, 'Content-Type': 'application/json' };
+      const started = await fetch(`${base}/auth/transactions`, { method: 'POST', headers, body: JSON.stringify({ serviceKey: 'abc', userIdentifier: { msisdn: '4366124567' } }) });
+      const { transactionId } = (await started.json()) as { transactionId: string };
+      expect((await fetch(`${base}/auth/transactions/${transactionId}/pin`, { method: 'POST', headers, body: '{"pin":"4321"}' })).status).toBe(200);
+      const journal = (await (await fetch(`${base}/__admin/requests`)).json()) as { requests: Array<{ operationId: string }> };
+      expect(journal.requests.map((entry) => entry.operationId)).toEqual(['getTransaction', 'createToken', 'startTransaction', 'submitPin']);
+    } finally {
+      run.child.kill('SIGTERM');
+    }
+    expect(await run.exited).toBe(0);
+  });
+
+  it('exits 2 on a sandbox flag without --sandbox', async () => {
+    const run = runCli(['--pin', '1111']);
+    expect(await run.exited).toBe(2);
+    expect(run.output().stderr).toContain('--pin needs --sandbox');
+  });
 });

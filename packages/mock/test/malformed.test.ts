@@ -65,23 +65,42 @@ function check(sample: SampleOperation, row: Row, response: Awaited<ReturnType<t
   expect(response.json, `${where}: body not JSON`).toBeDefined();
   expect(String(response.headers['content-type']), where).toMatch(/json/);
   const against = row.offPath ? samples.find((other) => other.api === sample.api && other.operationId !== 'createToken')! : sample;
-  if (response.status >= 400) expect(responseProblems(against.api, against.operation, response), where).toEqual([]);
+  expect(responseProblems(against.api, against.operation, response), where).toEqual([]);
 }
 
-describe('malformed requests against every operation of every API get a 4xx with the API’s error body, never a 5xx', () => {
+/** A sandbox only takes tokens it issued: log in on each Centili API and use that token. */
+async function withSandboxTokens(mock: RunningMock, samples: SampleOperation[]): Promise<SampleOperation[]> {
+  const tokens: Record<string, string> = {};
+  for (const api of Object.keys(mock.urls).filter((name) => name.startsWith('centili-'))) {
+    const response = await send(mock.urls[api]!, { method: 'POST', path: new URL(mock.tokenUrl(api)).pathname, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'client_id=app&grant_type=password&username=u&password=p' });
+    tokens[api] = (response.json as { access_token: string }).access_token;
+  }
+  return samples.map((sample) =>
+    sample.request.headers.authorization && tokens[sample.api] ? { ...sample, request: { ...sample.request, headers: { ...sample.request.headers, authorization: `Bearer ${tokens[sample.api]}` } } } : sample,
+  );
+}
+
+describe.each([
+  ['mock', false],
+  ['sandbox', true],
+] as const)('malformed requests against every operation of every API (%s) get a 4xx with the API’s error body, never a 5xx', (_mode, sandbox) => {
   let mock: RunningMock;
   let samples: SampleOperation[];
   beforeAll(async () => {
-    mock = await startMock();
+    mock = await startMock({ sandbox });
     samples = await sampleOperations(Object.keys(mock.urls));
+    if (sandbox) samples = await withSandboxTokens(mock, samples);
   });
   afterAll(() => mock.close());
 
-  it('has a valid sample request for every operation (the baseline the rows break)', async () => {
+  it('answers the valid sample request of every operation (the baseline the rows break) with a documented, valid response', async () => {
     expect(samples.length).toBeGreaterThanOrEqual(15);
     for (const sample of samples) {
       const response = await send(mock.urls[sample.api]!, sample.request);
-      expect(response.status, `${sample.api} ${sample.operationId}: ${response.text}`).toBe(200);
+      // The sandbox has state: the spec's example ids and keys may well be unknown to it (404).
+      if (!sandbox) expect(response.status, `${sample.api} ${sample.operationId}: ${response.text}`).toBe(200);
+      expect(response.status, `${sample.api} ${sample.operationId}: ${response.text}`).toBeLessThan(500);
+      expect(responseProblems(sample.api, sample.operation, response)).toEqual([]);
     }
   });
 
@@ -90,6 +109,6 @@ describe('malformed requests against every operation of every API get a 4xx with
   });
 
   it('still serves after every row', async () => {
-    for (const sample of samples) expect((await send(mock.urls[sample.api]!, sample.request)).status).toBe(200);
+    for (const sample of samples) expect((await send(mock.urls[sample.api]!, sample.request)).status).toBeLessThan(500);
   });
 });

@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { IHttpOperation } from '@stoplight/types';
+import { errorBody } from '../http-support.js';
+import type { Answer, PreparedRequest, ServerLayer } from '../prism-server.js';
+import { behaviourOf } from './rules/index.js';
+import { scopedStore, type SandboxStore } from './store.js';
+import { checkBearer } from './rules/centili-token.js';
+import type { FaultSpec, JournalEntry, RequestFilter, ResolvedSandboxSettings, RuleContext, SandboxSeed } from './types.js';
+
+/** Raised for a bad admin call or a bad `mock.fault()` spec. */
+export class SandboxAdminError extends Error {
+  override name = 'SandboxAdminError';
+}
+
+export interface SandboxControl {
+  requests(filter?: RequestFilter): Promise<JournalEntry[]>;
+  clearRequests(): Promise<void>;
+  reset(): Promise<void>;
+  fault(spec: FaultSpec): Promise<{ id: string }>;
+  seed(seed: SandboxSeed): Promise<void>;
+}
+
+interface StoredFault extends FaultSpec {
+  id: string;
+}
+
+const secretHeaders = new Set(['authorization', 'x-api-key', 'token', 'cookie', 'proxy-authorization']);
+const secretFields = new Set(['password', 'refresh_token', 'pin', 'client_secret', 'access_token']);
+const mask = '***';
+
+/**
+ * The sandbox of one API on its port: Prism validates, then the API's behaviour rules answer
+ * from state in the store; faults, the journal and the admin surface are here too.
+ */
+export function createSandboxLayer(
+  api: string,
+  operations: IHttpOperation[],
+  shared: { store: SandboxStore; settings: ResolvedSandboxSettings; seed: SandboxSeed },
+): { layer: ServerLayer; control: SandboxControl } {
+  const store = scopedStore(shared.store, `${api}:`);
+  const behaviour = behaviourOf(api);
+  const clock = shared.settings.clock;
+  const operationIds = new Set(operations.map((operation) => operation.iid));
+  const seedNow = async (): Promise<SandboxSeed> => ({ ...behaviour.defaultSeed, ...shared.seed, ...((await store.get<SandboxSeed>('admin:seed')) ?? {}) });
+
+  const control: SandboxControl = {
+    async requests(filter = {}) {
+      const ids = await store.list<string>('journal');
+      const entries = (await Promise.all(ids.map((id) => store.get<JournalEntry>(`journal:${id}`)))).filter((entry): entry is JournalEntry => entry !== undefined);
+      return entries.filter(
+        (entry) =>
+          (filter.method === undefined || entry.method === filter.method.toUpperCase()) &&
+          (filter.operationId === undefined || entry.operationId === filter.operationId) &&
+          (filter.path === undefined || entry.path.split('?')[0] === filter.path) &&
+          (filter.status === undefined || entry.status === filter.status),
+      );
+    },
+    async clearRequests() {
+      await store.deletePrefix('journal');
+    },
+    async reset() {
+      // Everything of this API: state, journal, faults, admin seed; then the seed of the options is in force again.
+      await store.deletePrefix('');
+    },
+    async fault(spec) {
+      const problem = faultProblem(spec, operationIds);
+      if (problem) throw new SandboxAdminError(problem);
+      const fault: StoredFault = { ...spec, id: randomUUID() };
+      await store.append('faults', fault);
+      return { id: fault.id };
+    },
+    async seed(seed) {
+      if (typeof seed !== 'object' || seed === null || Array.isArray(seed)) throw new SandboxAdminError('A seed is a JSON object such as {"dataPools": [...]}.');
+      await store.set('admin:seed', seed);
+    },
+  };
+
+  async function claimFault(operationId: string): Promise<StoredFault | undefined> {
+    for (const fault of await store.list<StoredFault>('faults')) {
+      if (fault.operationId !== operationId) continue;
+      // One atomic step: a fault with `times` hits exactly that many requests, whatever the instances.
+      if (fault.times === undefined || (await store.incr(`fault-used:${fault.id}`, 1, { max: fault.times })) !== undefined) return fault;
+    }
+    return undefined;
+  }
+
+  async function handle(request: PreparedRequest, prism: () => Promise<Answer>): Promise<Answer | 'drop'> {
+    const error = (status: number, message: string, code?: string): Answer => ({
+      status,
+      headers: { 'Content-Type': 'application/json' },
+      body: errorBody(request.errorContext, status, message, code),
+    });
+    const fault = await claimFault(request.operationId);
+    if (fault?.drop === 'before') return 'drop';
+    if (fault?.status !== undefined) return faultAnswer(request, fault.status, error);
+
+    // Tokens are real: a Centili operation needs a token this sandbox issued, not expired.
+    let principal = 'anonymous';
+    if (needsBearer(request.operation)) {
+      const checked = await checkBearer(store, request.headers.authorization, clock());
+      if (!checked.ok) {
+        if (request.headers.authorization === undefined) return prism(); // Prism's documented 401 for a missing credential.
+        return { ...error(401, 'Invalid credentials', 'UNAUTHORIZED'), headers: { 'Content-Type': 'application/json', 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${checked.reason}"` } };
+      }
+      principal = checked.username;
+    } else if (typeof request.headers['x-api-key'] === 'string') {
+      principal = `key:${request.headers['x-api-key']}`;
+    }
+
+    const validated = await prism();
+    const rule = behaviour.rules[request.operationId];
+    if (validated.status >= 300 || !rule) return validated;
+
+    const context: RuleContext = {
+      api,
+      request,
+      store,
+      settings: shared.settings,
+      seed: seedNow,
+      principal,
+      error,
+      json: (body, status = 200, headers = {}) => ({ status, headers: { 'Content-Type': 'application/json', ...headers }, body }),
+    };
+    const execute = async (): Promise<Answer> => {
+      if (fault?.delayMs) await sleep(fault.delayMs);
+      return rule.handle(context);
+    };
+    const answer = declaresIdempotencyKey(request.operation) ? await idempotent(request, principal, execute, error) : await execute();
+    return fault?.drop === 'after' ? 'drop' : answer;
+  }
+
+  /**
+   * 001: "When repeating the request with the same key, response will either be 409 conflict if
+   * the request is currently executing or the same response returned originally, but the request
+   * will not be executed twice." Inferred: keys are scoped per API, caller (token username),
+   * operation and path; a key is remembered `idempotencyTtlMs`.
+   */
+  async function idempotent(request: PreparedRequest, principal: string, execute: () => Promise<Answer>, error: RuleContext['error']): Promise<Answer> {
+    const key = request.headers['idempotency-key'];
+    if (typeof key !== 'string' || key === '') return execute();
+    const slot = `idempotency:${principal}:${request.operationId}:${request.path}:${key}`;
+    const ttlMs = shared.settings.idempotencyTtlMs;
+    if (!(await store.setIfAbsent(slot, { state: 'running' }, { ttlMs }))) {
+      const previous = await store.get<{ state: 'running' } | { state: 'done'; answer: Answer }>(slot);
+      if (previous?.state === 'done') return { ...previous.answer, headers: { ...previous.answer.headers, 'Idempotent-Replayed': 'true' } };
+      return error(409, 'Request with the same idempotency key is currently executing', 'CONFLICT');
+    }
+    try {
+      const answer = await execute();
+      await store.set(slot, { state: 'done', answer }, { ttlMs });
+      return answer;
+    } catch (failure) {
+      await store.delete(slot);
+      throw failure;
+    }
+  }
+
+  async function record(entry: { id: string; method: string; path: string; operationId?: string; headers: IncomingMessage['headers']; body: unknown; status: number | null }): Promise<void> {
+    const journal: JournalEntry = {
+      id: entry.id,
+      time: new Date(clock()).toISOString(),
+      method: entry.method,
+      path: entry.path,
+      operationId: entry.operationId,
+      status: entry.status,
+      headers: maskHeaders(entry.headers),
+      body: maskBody(entry.body),
+    };
+    const existing = await store.get<JournalEntry>(`journal:${entry.id}`);
+    if (existing) journal.time = existing.time;
+    else await store.append('journal', entry.id);
+    await store.set(`journal:${entry.id}`, journal);
+  }
+
+  async function admin(method: string, path: string, body: unknown): Promise<Answer> {
+    const json = (status: number, value: unknown): Answer => ({ status, headers: { 'Content-Type': 'application/json' }, body: value });
+    try {
+      if (path === '/__admin/requests' && method === 'GET') return json(200, { requests: await control.requests() });
+      if (path === '/__admin/requests' && method === 'DELETE') return (await control.clearRequests(), json(200, { cleared: true }));
+      if (path === '/__admin/reset' && method === 'POST') return (await control.reset(), json(200, { reset: true }));
+      if (path === '/__admin/faults' && method === 'POST') return json(201, await control.fault(body as FaultSpec));
+      if (path === '/__admin/seed' && method === 'POST') return (await control.seed(body as SandboxSeed), json(200, { seeded: true }));
+      return json(404, { error: 'not_found', message: `No admin endpoint ${method} ${path}. There are GET/DELETE /__admin/requests, POST /__admin/reset, POST /__admin/faults, POST /__admin/seed.` });
+    } catch (failure) {
+      if (failure instanceof SandboxAdminError) return json(400, { error: 'bad_request', message: failure.message });
+      throw failure;
+    }
+  }
+
+  return { layer: { handle, admin, record }, control };
+}
+
+/** A `status` fault: the documented example of that status when there is one, else the API's error body. */
+function faultAnswer(request: PreparedRequest, status: number, error: RuleContext['error']): Answer {
+  const documented = request.operation.responses.find((response) => response.code === String(status))?.contents?.find((content) => /json/.test(content.mediaType));
+  const example = documented?.examples?.[0] as { value?: unknown } | undefined;
+  if (example && 'value' in example) return { status, headers: { 'Content-Type': documented!.mediaType }, body: example.value };
+  return error(status, `Fault injected: ${status} for ${request.operationId}`);
+}
+
+function faultProblem(spec: FaultSpec, operationIds: Set<string | undefined>): string | undefined {
+  if (typeof spec !== 'object' || spec === null) return 'A fault is a JSON object: {"operationId": "...", "status" | "delayMs" | "drop", "times"?}.';
+  if (typeof spec.operationId !== 'string' || !operationIds.has(spec.operationId)) return `"operationId" must be one of ${[...operationIds].join(', ')}; got ${JSON.stringify(spec.operationId)}.`;
+  if (spec.status === undefined && spec.delayMs === undefined && spec.drop === undefined) return 'A fault needs "status", "delayMs" or "drop".';
+  if (spec.status !== undefined && (!Number.isInteger(spec.status) || spec.status < 100 || spec.status > 599)) return '"status" must be an HTTP status from 100 to 599.';
+  if (spec.delayMs !== undefined && (!Number.isInteger(spec.delayMs) || spec.delayMs < 0 || spec.delayMs > 600_000)) return '"delayMs" must be an integer from 0 to 600000 (milliseconds).';
+  if (spec.drop !== undefined && spec.drop !== 'before' && spec.drop !== 'after') return '"drop" must be "before" or "after".';
+  if (spec.times !== undefined && (!Number.isInteger(spec.times) || spec.times < 1)) return '"times" must be a positive integer.';
+  return undefined;
+}
+
+function needsBearer(operation: IHttpOperation): boolean {
+  return (operation.security ?? []).some((alternative) => alternative.some((scheme) => scheme.type === 'oauth2' || (scheme.type === 'http' && scheme.scheme === 'bearer')));
+}
+
+function declaresIdempotencyKey(operation: IHttpOperation): boolean {
+  return (operation.request?.headers ?? []).some((header) => header.name.toLowerCase() === 'idempotency-key');
+}
+
+function maskHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  const masked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(', ') : value;
+    masked[name] = secretHeaders.has(name.toLowerCase()) ? (name.toLowerCase() === 'authorization' ? text.replace(/^(\S+\s+)?.*$/, `$1${mask}`) : mask) : text;
+  }
+  return masked;
+}
+
+/** Secrets masked at any depth up to 32; deeper content is journaled as "[too deep]" (a 5000-deep array must not blow the stack). */
+function maskBody(body: unknown, depth = 0): unknown {
+  if (depth > 32) return '[too deep]';
+  if (typeof body === 'string' && /(^|&)(password|refresh_token|client_secret)=/.test(body)) {
+    const form = new URLSearchParams(body);
+    for (const name of secretFields) if (form.has(name)) form.set(name, mask);
+    return form.toString();
+  }
+  if (Array.isArray(body)) return body.map((item) => maskBody(item, depth + 1));
+  if (typeof body === 'object' && body !== null) {
+    return Object.fromEntries(Object.entries(body).map(([name, value]) => [name, secretFields.has(name) ? mask : maskBody(value, depth + 1)]));
+  }
+  return body;
+}

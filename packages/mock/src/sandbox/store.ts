@@ -1,0 +1,124 @@
+/**
+ * Where a sandbox keeps its state. Every rule that must hold across sandbox instances sharing one
+ * store (a PIN attempt limit, a data pool that cannot be oversold, an Idempotency-Key executed
+ * once) is ONE call of this interface, so that a shared store can make it atomic: `setIfAbsent`
+ * is Redis `SET NX PX`, `incr` with `max` a short Lua script around `INCRBY`, `compareAndSet` a
+ * Lua compare-and-swap (or WATCH/MULTI). Values are JSON; keys are plain strings.
+ */
+export interface SandboxStore {
+  /** The value at `key`, or undefined (also once its TTL has passed). */
+  get<T>(key: string): Promise<T | undefined>;
+  /** Writes `value`; `ttlMs` (milliseconds) makes it expire. */
+  set(key: string, value: unknown, options?: { ttlMs?: number }): Promise<void>;
+  /** Writes only when `key` holds nothing; true when it wrote. */
+  setIfAbsent(key: string, value: unknown, options?: { ttlMs?: number }): Promise<boolean>;
+  /** Replaces the value when it equals `expected` (as JSON); true when it replaced. */
+  compareAndSet(key: string, expected: unknown, next: unknown, options?: { ttlMs?: number }): Promise<boolean>;
+  /**
+   * Adds `by` (default 1) to the number at `key` (missing: 0) and returns the result; with `max`,
+   * leaves it unchanged and returns undefined when the result would exceed `max`.
+   */
+  incr(key: string, by?: number, options?: { max?: number }): Promise<number | undefined>;
+  delete(key: string): Promise<void>;
+  /** Appends to the list at `key`. */
+  append(key: string, value: unknown): Promise<void>;
+  /** The list at `key`, oldest first. */
+  list<T>(key: string): Promise<T[]>;
+  /** Deletes every key starting with `prefix`. */
+  deletePrefix(prefix: string): Promise<void>;
+}
+
+interface Entry {
+  json: string;
+  expiresAt?: number;
+}
+
+/**
+ * The default store: a Map in this process. Values are stored as JSON text, so a caller can
+ * never change stored state through a reference, as with a remote store.
+ */
+export class MemoryStore implements SandboxStore {
+  private readonly entries = new Map<string, Entry>();
+
+  /** @param now the clock TTLs are measured with, in milliseconds since the epoch. */
+  constructor(private readonly now: () => number = Date.now) {}
+
+  private read(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry?.expiresAt !== undefined && entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private write(key: string, value: unknown, ttlMs?: number): void {
+    this.entries.set(key, { json: JSON.stringify(value ?? null), expiresAt: ttlMs === undefined ? undefined : this.now() + ttlMs });
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const entry = this.read(key);
+    return entry === undefined ? undefined : (JSON.parse(entry.json) as T);
+  }
+
+  async set(key: string, value: unknown, options: { ttlMs?: number } = {}): Promise<void> {
+    this.write(key, value, options.ttlMs);
+  }
+
+  async setIfAbsent(key: string, value: unknown, options: { ttlMs?: number } = {}): Promise<boolean> {
+    if (this.read(key) !== undefined) return false;
+    this.write(key, value, options.ttlMs);
+    return true;
+  }
+
+  async compareAndSet(key: string, expected: unknown, next: unknown, options: { ttlMs?: number } = {}): Promise<boolean> {
+    const entry = this.read(key);
+    const current = entry === undefined ? undefined : entry.json;
+    const wanted = expected === undefined ? undefined : JSON.stringify(expected);
+    if (current !== wanted) return false;
+    this.write(key, next, options.ttlMs ?? (entry?.expiresAt === undefined ? undefined : entry.expiresAt - this.now()));
+    return true;
+  }
+
+  async incr(key: string, by = 1, options: { max?: number } = {}): Promise<number | undefined> {
+    const entry = this.read(key);
+    const next = (entry === undefined ? 0 : Number(JSON.parse(entry.json))) + by;
+    if (options.max !== undefined && next > options.max) return undefined;
+    this.entries.set(key, { json: JSON.stringify(next), expiresAt: entry?.expiresAt });
+    return next;
+  }
+
+  async delete(key: string): Promise<void> {
+    this.entries.delete(key);
+  }
+
+  async append(key: string, value: unknown): Promise<void> {
+    const list = (await this.get<unknown[]>(key)) ?? [];
+    list.push(value);
+    this.write(key, list);
+  }
+
+  async list<T>(key: string): Promise<T[]> {
+    return (await this.get<T[]>(key)) ?? [];
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
+  }
+}
+
+/** A view of a store under a key prefix: each sandboxed API keeps its state under its own. */
+export function scopedStore(store: SandboxStore, prefix: string): SandboxStore {
+  const k = (key: string) => `${prefix}${key}`;
+  return {
+    get: (key) => store.get(k(key)),
+    set: (key, value, options) => store.set(k(key), value, options),
+    setIfAbsent: (key, value, options) => store.setIfAbsent(k(key), value, options),
+    compareAndSet: (key, expected, next, options) => store.compareAndSet(k(key), expected, next, options),
+    incr: (key, by, options) => store.incr(k(key), by, options),
+    delete: (key) => store.delete(k(key)),
+    append: (key, value) => store.append(k(key), value),
+    list: (key) => store.list(k(key)),
+    deletePrefix: (key) => store.deletePrefix(k(key)),
+  };
+}

@@ -1,0 +1,140 @@
+import type { Answer, PreparedRequest } from '../prism-server.js';
+import type { SandboxStore } from './store.js';
+
+/** A data pool of Centili Data Gifting: what one (serviceKey, operator) may assign, in MB. */
+export interface DataPoolSeed {
+  serviceKey: string;
+  operator: string;
+  /** MB. */
+  totalAmount: number;
+  /** MB already assigned at start. Default 0. */
+  assignedAmount?: number;
+  /** `yyyy-MM-dd HH:mm:ss`. */
+  expirationDate?: string;
+}
+
+/** A subscriber the sandbox knows: which operator and country a MSISDN belongs to. */
+export interface SubscriberSeed {
+  msisdn: string;
+  operator?: string;
+  country?: string;
+}
+
+/** What a sandbox starts from (and returns to on reset). Each list replaces the documents' examples it defaults to. */
+export interface SandboxSeed {
+  /** Centili Data Gifting pools. Default: the spec's balance example for its example serviceKey and FR_ORANGE. */
+  dataPools?: DataPoolSeed[];
+  /** Subscribers (MSISDN → operator, country). */
+  subscribers?: SubscriberSeed[];
+  /** Centili Services API: the services `searchServices` answers from (objects as the spec's Service schema). Default: the spec's examples. */
+  services?: Record<string, unknown>[];
+  /** Centili Services API: the packages `searchPackages` answers from, each with its `serviceKey` and `countryCode`. Default: the spec's examples. */
+  servicePackages?: Record<string, unknown>[];
+  /** Centili Packages v3: operator package lists (`{serviceKey, country, operatorCode, ...}` as the spec's OperatorPackages). Default: the spec's examples. */
+  packages?: Record<string, unknown>[];
+  /** Centili Data Gifting `listServices`: the merchant's services. Default: the spec's example. */
+  dataGiftingServices?: Record<string, unknown>[];
+}
+
+/** The sandbox mode of `startMock()` / `carrier-mock --sandbox`. Every field is optional. */
+export interface SandboxOptions {
+  /** The PIN `submitPin` accepts. Default `"1234"`. */
+  pin?: string;
+  /** Wrong PINs a transaction takes before every further PIN submission gets 429. Default 3. */
+  maxPinAttempts?: number;
+  /** Seconds an access token lives (`expires_in`). Default 300, as the spec's token example. */
+  tokenTtlSeconds?: number;
+  /** Seconds a refresh token lives (`refresh_expires_in`). Default 1800, as the spec's token example. */
+  refreshTokenTtlSeconds?: number;
+  /** When given, the password grant accepts only these; by default any non-empty username and password. */
+  users?: Array<{ username: string; password: string }>;
+  /** Milliseconds a finished Idempotency-Key is remembered. Default 24 h. */
+  idempotencyTtlMs?: number;
+  /** Start state; `POST /__admin/seed` or `mock.seed()` replace it at run time. */
+  seed?: SandboxSeed;
+  /** The state store; default a new in-memory one per `startMock()` call. Share one to make several sandboxes act as one. */
+  store?: SandboxStore;
+  /** The clock, in milliseconds since the epoch (token expiry, journal times). Default `Date.now`. */
+  clock?: () => number;
+}
+
+/** A fault to inject, WireMock style. */
+export interface FaultSpec {
+  /** The operation it hits, e.g. `startTransaction`. */
+  operationId: string;
+  /** Answer with this status (its documented example, else the API's error body) without executing. */
+  status?: number;
+  /** Execute after waiting this many milliseconds. */
+  delayMs?: number;
+  /** Close the connection without answering: `before` executing, or `after` executing. */
+  drop?: 'before' | 'after';
+  /** How many requests it hits; default every one until reset. */
+  times?: number;
+}
+
+/** One request in the journal. Secrets (Authorization, X-API-Key, token, password, refresh_token, pin) are masked. */
+export interface JournalEntry {
+  id: string;
+  /** ISO 8601, when it arrived. */
+  time: string;
+  method: string;
+  /** Path and query as sent. */
+  path: string;
+  operationId?: string;
+  /** The status answered; null while it executes or when the connection was dropped. */
+  status: number | null;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** Selects journal entries: every given field must match. */
+export interface RequestFilter {
+  method?: string;
+  operationId?: string;
+  /** Matches the path without its query. */
+  path?: string;
+  status?: number;
+}
+
+export interface ResolvedSandboxSettings {
+  pin: string;
+  maxPinAttempts: number;
+  tokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  users?: Array<{ username: string; password: string }>;
+  idempotencyTtlMs: number;
+  clock: () => number;
+}
+
+export interface RuleContext {
+  api: string;
+  request: PreparedRequest;
+  /** This API's state. */
+  store: SandboxStore;
+  settings: ResolvedSandboxSettings;
+  /** The seed in force (options, or the last `POST /__admin/seed`). */
+  seed(): Promise<SandboxSeed>;
+  /** Who is calling: the token's username (Centili), the API key (MTN). */
+  principal: string;
+  /** The API's documented error body for `status`. */
+  error(status: number, message: string, code?: string): Answer;
+  json(body: unknown, status?: number, headers?: Record<string, string>): Answer;
+}
+
+/** A behaviour rule: the vendor sentence it implements, what it decides where the document is silent, and its handler. */
+export interface Rule {
+  /** The seed sentence(s), quoted, with the seed file. */
+  implements: string;
+  /** What the document leaves open and this rule decides (also in the mock README). */
+  inferred?: string;
+  handle(context: RuleContext): Promise<Answer>;
+}
+
+/** One API's behaviour, beside its spec: rules by operationId and the seed its state starts from. */
+export interface ApiBehaviour {
+  /** The vendor document, e.g. `001_d9b01f10bb52ca90.txt`. */
+  source: string;
+  rules: Record<string, Rule>;
+  /** The documents' own examples, used unless the options seed something else. */
+  defaultSeed?: SandboxSeed;
+}
