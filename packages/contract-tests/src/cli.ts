@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { ContractCredentials } from './credentials.js';
+import { ContractUsageError, type ContractCredentials } from './credentials.js';
 import { formatReport, type ReporterName } from './reporters.js';
 import { runContractTests } from './run.js';
 
@@ -8,54 +8,98 @@ const usage = `usage: carrier-contract --api <name> --base-url <url>
          [--token T | --username U --password P [--client-id C] [--token-url URL] | --api-key K]
          [--reporter pretty|json|junit] [--output file] [--filter text]
 
-Runs the contract cases of an API against a server; exits 1 when any case fails.`;
+Runs the contract cases of an API against a server; exits 1 when any case fails, 2 on bad usage.`;
 
-export async function main(argv: string[]): Promise<void> {
-  let values;
+/** Bad usage: told in one line with the usage, exit code 2. */
+class UsageError extends Error {}
+
+const isHttpUrl = (text: string) => {
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        api: { type: 'string' },
-        'base-url': { type: 'string' },
-        token: { type: 'string' },
-        username: { type: 'string' },
-        password: { type: 'string' },
-        'client-id': { type: 'string' },
-        'token-url': { type: 'string' },
-        'api-key': { type: 'string' },
-        reporter: { type: 'string', default: 'pretty' },
-        output: { type: 'string' },
-        filter: { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (error) {
-    return fail(`${(error as Error).message}\n\n${usage}`);
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
   }
-  if (values.help) return void console.log(usage);
-  if (!values.api || !values['base-url']) return fail(`--api and --base-url are required\n\n${usage}`);
-  if (!['pretty', 'json', 'junit'].includes(values.reporter!)) return fail(`--reporter must be pretty, json or junit, got "${values.reporter}"`);
-  if ((values.username === undefined) !== (values.password === undefined)) return fail('--username and --password go together');
+};
 
-  const credentials: ContractCredentials | undefined = values.token
-    ? { token: values.token }
-    : values['api-key']
-      ? { apiKey: values['api-key'] }
-      : values.username
-        ? { username: values.username, password: values.password!, clientId: values['client-id'], tokenUrl: values['token-url'] }
-        : undefined;
+/**
+ * The `carrier-contract` command. Sets `process.exitCode`: 0 every case passed, 1 a case failed or
+ * the run could not be done (server or token endpoint unreachable, login refused), 2 bad usage
+ * (unknown flag, missing or malformed argument, credentials of a kind the API does not take).
+ * Never throws: every problem is one line on stderr.
+ *
+ * @param argv - The arguments after the command name.
+ */
+export async function main(argv: string[]): Promise<void> {
+  let options: ReturnType<typeof parse>;
   try {
-    const report = await runContractTests({ api: values.api, baseUrl: values['base-url'], credentials, filter: values.filter });
-    const text = formatReport(report, values.reporter as ReporterName);
-    if (values.output) writeFileSync(values.output, text);
-    else process.stdout.write(text);
-    if (values.output) console.error(`${report.passed} passed, ${report.failed} failed`);
+    options = parse(argv);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return fail(usageLine(error as Error));
+    throw error;
+  }
+  if (options === 'help') return void console.log(usage);
+  try {
+    const report = await runContractTests(options.run);
+    const text = formatReport(report, options.reporter);
+    if (options.output) {
+      writeFileSync(options.output, text);
+      console.error(`${report.passed} passed, ${report.failed} failed`);
+    } else process.stdout.write(text);
     process.exitCode = report.failed > 0 ? 1 : 0;
   } catch (error) {
-    fail(`carrier-contract: ${(error as Error).message}`, 1);
+    if (error instanceof ContractUsageError) return fail(usageLine(error));
+    fail(`carrier-contract: ${oneLine(error)}`, 1);
   }
 }
+
+function parse(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      api: { type: 'string' },
+      'base-url': { type: 'string' },
+      token: { type: 'string' },
+      username: { type: 'string' },
+      password: { type: 'string' },
+      'client-id': { type: 'string' },
+      'token-url': { type: 'string' },
+      'api-key': { type: 'string' },
+      reporter: { type: 'string', default: 'pretty' },
+      output: { type: 'string' },
+      filter: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return 'help' as const;
+  if (!values.api) throw new UsageError('--api is required');
+  if (!values['base-url']) throw new UsageError('--base-url is required');
+  if (!isHttpUrl(values['base-url'])) throw new UsageError(`--base-url must be an absolute http(s) URL, got "${values['base-url']}"`);
+  if (!['pretty', 'json', 'junit'].includes(values.reporter!)) throw new UsageError(`--reporter must be pretty, json or junit, got "${values.reporter}"`);
+  if ((values.username === undefined) !== (values.password === undefined)) throw new UsageError('--username and --password go together');
+  const given = [values.token !== undefined && '--token', values.username !== undefined && '--username', values['api-key'] !== undefined && '--api-key'].filter(Boolean);
+  if (given.length > 1) throw new UsageError(`pass one kind of credentials, not ${given.join(' and ')}`);
+  if (values.username === undefined && (values['client-id'] !== undefined || values['token-url'] !== undefined)) throw new UsageError('--client-id and --token-url go with --username and --password');
+  if (values['token-url'] !== undefined && !isHttpUrl(values['token-url'])) throw new UsageError(`--token-url must be an absolute http(s) URL, got "${values['token-url']}"`);
+
+  const credentials: ContractCredentials | undefined =
+    values.token !== undefined
+      ? { token: values.token }
+      : values['api-key'] !== undefined
+        ? { apiKey: values['api-key'] }
+        : values.username !== undefined
+          ? { username: values.username, password: values.password!, clientId: values['client-id'], tokenUrl: values['token-url'] }
+          : undefined;
+  return {
+    run: { api: values.api, baseUrl: values['base-url'], credentials, filter: values.filter },
+    reporter: values.reporter as ReporterName,
+    output: values.output,
+  };
+}
+
+const oneLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+const usageLine = (error: Error) => `carrier-contract: ${oneLine(error)}\n\n${usage}`;
 
 function fail(message: string, code = 2): void {
   console.error(message);

@@ -108,9 +108,39 @@ describe('carrier-contract CLI', () => {
     }
   });
 
-  it('exits 2 on bad arguments', async () => {
-    expect((await run(['--api', 'centili-payments'])).code).toBe(2);
-    expect((await run(['--api', 'x', '--base-url', 'http://127.0.0.1:9', '--reporter', 'xml'])).stderr).toContain('--reporter must be pretty, json or junit');
-    expect((await run(['--api', 'x', '--base-url', 'http://127.0.0.1:9', '--username', 'u'])).stderr).toContain('--username and --password go together');
+  // Nothing listens on 127.0.0.1:9 (discard): a case that reached the network would fail with exit code 1, not 2.
+  const target = ['--base-url', 'http://127.0.0.1:9'];
+  it.each([
+    { args: ['--api', 'centili-payments', ...target, '--head', 'x'], says: /^carrier-contract: Unknown option '--head'/ },
+    { args: ['--api', 'centili-payments', ...target, 'extra'], says: /^carrier-contract: Unexpected argument 'extra'/ },
+    { args: ['--api'], says: /^carrier-contract: Option '--api <value>' argument missing/ },
+    { args: [...target], says: /^carrier-contract: --api is required$/ },
+    { args: ['--api', 'centili-payments'], says: /^carrier-contract: --base-url is required$/ },
+    { args: ['--api', 'centili-payments', '--base-url', 'localhost:4010'], says: /^carrier-contract: --base-url must be an absolute http\(s\) URL, got "localhost:4010"$/ },
+    { args: ['--api', 'nope', ...target, '--token', 't'], says: /^carrier-contract: no contract suite for "nope"; known: centili-data-gifting, .*mtn-ng-data-gifting$/ },
+    { args: ['--api', 'x', ...target, '--reporter', 'xml'], says: /^carrier-contract: --reporter must be pretty, json or junit, got "xml"$/ },
+    { args: ['--api', 'x', ...target, '--username', 'u'], says: /^carrier-contract: --username and --password go together$/ },
+    { args: ['--api', 'centili-payments', ...target, '--token', 't', '--api-key', 'k'], says: /^carrier-contract: pass one kind of credentials, not --token and --api-key$/ },
+    { args: ['--api', 'centili-payments', ...target, '--client-id', 'c'], says: /^carrier-contract: --client-id and --token-url go with --username and --password$/ },
+    { args: ['--api', 'mtn-ng-data-gifting', ...target, '--username', 'u', '--password', 'p'], says: /^carrier-contract: mtn-ng-data-gifting takes --api-key, not --username\/--password$/ },
+    { args: ['--api', 'mtn-ng-data-gifting', ...target, '--token', 't'], says: /^carrier-contract: mtn-ng-data-gifting takes --api-key, not --token$/ },
+    { args: ['--api', 'centili-payments', ...target, '--api-key', 'k'], says: /^carrier-contract: centili-payments takes --username\/--password or --token, not --api-key$/ },
+    { args: ['--api', 'centili-services', ...target, '--api-key', 'k'], says: /^carrier-contract: centili-services takes --username\/--password or --token, not --api-key$/ },
+  ])('bad usage $args: one line, the usage, exit code 2, no stack trace', async ({ args, says }) => {
+    const result = await run(args);
+    expect(result.code, result.stderr).toBe(2);
+    const [first, blank, usage] = result.stderr.split('\n');
+    expect(first).toMatch(says);
+    expect(blank).toBe('');
+    expect(usage).toMatch(/^usage: carrier-contract --api <name> --base-url <url>/);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stdout).toBe('');
+  });
+
+  it('a login the server refuses is one line and exit code 1', async () => {
+    const result = await run(['--api', 'centili-payments', ...target, '--username', 'u', '--password', 'p']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^carrier-contract: .+\n$/);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 });
