@@ -25,7 +25,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 /**
  * Runs a command: parses `argv` strictly (no unknown flags, no positionals), answers `--help`, and
- * turns every failure into one line on stderr, never a stack trace: exit code 2 for bad usage
+ * turns every failure into a message on stderr (one line for bad usage), never a stack trace: exit code 2 for bad usage
  * ({@link UsageError}, or a flag parseArgs refuses), 1 for anything else. The body sets its own
  * exit code for its verdict.
  *
@@ -49,8 +49,9 @@ export async function runCli<T extends Options>(
     await body(values as never);
   } catch (error) {
     const usageError = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    const line = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    console.error(`${name}: ${line}`);
+    const message = error instanceof Error ? error.message : String(error);
+    // A usage error is one line; any other failure keeps its whole message (a bundler's list of problems), never a stack.
+    console.error(`${name}: ${usageError ? message.split('\n')[0] : message.trimEnd()}`);
     if (usageError) console.error(`\n${usage}`);
     process.exitCode = usageError ? 2 : 1;
   }

@@ -1,0 +1,80 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { specsDir } from '@carrier-api/spec-kit';
+import type { SpecReview } from '../src/index.ts';
+
+// The two verdicts of issue 20, on the project's own specs in a temporary git repository.
+const tsx = resolve(import.meta.dirname, '../node_modules/.bin/tsx');
+let repo: string;
+const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
+const edit = (file: string, from: string, to: string) => {
+  const path = join(repo, 'specs', file);
+  const text = readFileSync(path, 'utf8');
+  expect(text).toContain(from);
+  writeFileSync(path, text.replace(from, () => to)); // a function: `to` may hold $' and the like
+};
+const review = (branch: string): SpecReview => {
+  git('checkout', '--quiet', branch);
+  const result = spawnSync(tsx, [resolve(import.meta.dirname, '../src/cli/spec-diff.ts'), '--base', 'main', '--format', 'json'], { cwd: repo, encoding: 'utf8' });
+  expect(result.status, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as SpecReview;
+};
+
+const operator = `        - name: operator
+          in: query
+          required: true
+          description: The operator whose data pools to read, such as FR_ORANGE.
+          x-inferred: The document's example passes it and the text says "the given service key and operator", so it is required.
+          schema:
+            type: string
+            minLength: 1
+          example: FR_ORANGE
+`;
+
+beforeAll(() => {
+  repo = mkdtempSync(join(tmpdir(), 'spec-review-real-'));
+  git('init', '--quiet', '--initial-branch=main');
+  git('config', 'user.email', 'ci@example.com');
+  git('config', 'user.name', 'CI');
+  cpSync(specsDir, join(repo, 'specs'), { recursive: true });
+  mkdirSync(join(repo, 'packages', 'specs'), { recursive: true });
+  writeFileSync(join(repo, 'packages', 'specs', 'package.json'), JSON.stringify({ name: '@carrier-api/specs', version: '1.0.0' }));
+  git('add', '-A');
+  git('commit', '--quiet', '-m', 'specs');
+
+  git('checkout', '--quiet', '-b', 'operator-to-path-item', 'main');
+  edit('centili-data-gifting/openapi.yaml', operator, '');
+  edit('centili-data-gifting/openapi.yaml', '  /datagifting/v1/services/balance:\n', `  /datagifting/v1/services/balance:\n    parameters:\n${operator.replace(/^ {6}/gm, '    ')}`);
+  git('commit', '--quiet', '-am', 'Move operator to the path item');
+
+  git('checkout', '--quiet', '-b', 'msisdn-10-digits', 'main');
+  edit('shared/schemas/Msisdn.yaml', "pattern: '^[0-9]{6,15}$'", "pattern: '^[0-9]{10,15}$'");
+  git('commit', '--quiet', '-am', 'MSISDN: at least 10 digits');
+});
+
+describe('spec-diff on the project specs', () => {
+  it('moving the required operator parameter of GET /datagifting/v1/services/balance to its path item is not breaking', () => {
+    const { apis, packages } = review('operator-to-path-item');
+    const dataGifting = apis.find((api) => api.api === 'centili-data-gifting')!;
+    expect(dataGifting.changes.map((change) => `${change.level} ${change.rule}`)).toEqual(['docs document-restructured']);
+    expect(dataGifting.bump).toBe('patch');
+    expect(packages).toEqual([{ name: '@carrier-api/specs', bump: 'patch', apis: ['centili-data-gifting'] }]);
+  });
+
+  it('tightening the shared MSISDN pattern to ^[0-9]{10,15}$ is breaking for every API whose requests carry one', () => {
+    const { apis } = review('msisdn-10-digits');
+    const bumps = Object.fromEntries(apis.filter((api) => api.status === 'changed').map((api) => [api.api, api.bump]));
+    expect(bumps).toEqual({ 'centili-data-gifting': 'major', 'centili-packages': 'major', 'centili-services': 'major' });
+    const requestChanges = apis.flatMap((api) => api.changes).filter((change) => change.rule.startsWith('request-'));
+    expect(requestChanges.length).toBeGreaterThanOrEqual(4);
+    for (const change of requestChanges) {
+      expect(change.level).toBe('breaking');
+      expect(change.text).toMatch(/"\d{6,9}" was valid and is now refused/);
+    }
+    // The same pattern in responses breaks no consumer.
+    expect(apis.flatMap((api) => api.changes).filter((change) => change.rule.startsWith('response-')).every((change) => change.level !== 'breaking')).toBe(true);
+  });
+});
