@@ -28,6 +28,8 @@ export interface SandboxSeed {
   subscribers?: SubscriberSeed[];
   /** Centili Services API: the services `searchServices` answers from (objects as the spec's Service schema). Default: the spec's examples. */
   services?: Record<string, unknown>[];
+  /** Centili Services API: the countries `searchCountries` answers from, each with its `serviceKey` (objects as the spec's Country schema). Default: the spec's example. */
+  countries?: Record<string, unknown>[];
   /** Centili Services API: the packages `searchPackages` answers from, each with its `serviceKey` and `countryCode`. Default: the spec's examples. */
   servicePackages?: Record<string, unknown>[];
   /** Centili Packages v3: operator package lists (`{serviceKey, country, operatorCode, ...}` as the spec's OperatorPackages). Default: the spec's examples. */

@@ -1,14 +1,17 @@
 import type { ApiBehaviour } from '../types.js';
+import { centiliDataGifting } from './centili-data-gifting.js';
+import { centiliPackages } from './centili-packages.js';
 import { centiliPayments } from './centili-payments.js';
-import { createTokenRule } from './centili-token.js';
+import { centiliServices } from './centili-services.js';
+import { mtnNgDataGifting } from './mtn-ng-data-gifting.js';
 
-/** Each API's behaviour, in one module per API beside this index. */
+/** Each API's behaviour, in one module per API beside this index; each rule quotes its vendor sentence. */
 const behaviours: Record<string, ApiBehaviour> = {
   'centili-payments': centiliPayments,
-  'centili-data-gifting': { source: '000_f24b1f0bbda67353.txt', rules: { createToken: createTokenRule } },
-  'centili-services': { source: '002_14d2d480bd26aad5.txt', rules: { createToken: createTokenRule } },
-  'centili-packages': { source: '004_b9cfb229140afeac.txt', rules: { createToken: createTokenRule } },
-  'mtn-ng-data-gifting': { source: '003_39b7a1bc5f8274b0.txt', rules: {} },
+  'centili-data-gifting': centiliDataGifting,
+  'centili-services': centiliServices,
+  'centili-packages': centiliPackages,
+  'mtn-ng-data-gifting': mtnNgDataGifting,
 };
 
 /** The behaviour of an API; an API of your own (`specs` option) has none: Prism answers it. */
