@@ -200,10 +200,9 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
   for (const [name, value] of [['timeout', attemptTimeout], ['deadline', deadline]] as const) {
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw new RangeError(`${name} must be a positive number of ms or false, got ${value}`);
   }
-  const auth: AuthProvider = createAuthProvider(options.definition, options.auth, send, {
-    ...(options.retry !== undefined ? { retry: options.retry } : {}),
-    ...(attemptTimeout !== undefined ? { timeout: attemptTimeout } : {}),
-  });
+  // The token requests keep the TokenManager's own timeout (10 s): a short API timeout must not
+  // make logging in fail.
+  const auth: AuthProvider = createAuthProvider(options.definition, options.auth, send, options.retry !== undefined ? { retry: options.retry } : {});
   const secrets = () => auth.secrets();
   const apiKeyHeader = options.definition.auth.type === 'apiKey' ? options.definition.auth.header.toLowerCase() : undefined;
   const findOperation = createOperationMatcher(options.definition);
