@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MockStartError, SandboxAdminError, startMock, type RunningMock } from '../src/index.js';
+import { bundledSpecPath } from '@carrier-api/specs';
 import { send } from './support/requests.js';
 import { sandboxClient, untilInFlight } from './support/sandbox.js';
 
@@ -189,6 +190,19 @@ describe('sandbox: options', () => {
       const wrong = await payments.call('createToken', { body: { client_id: 'app', grant_type: 'password', username: 'merchant', password: 'wrong' } });
       expect(wrong.json).toEqual({ error: 'invalid_grant', error_description: 'Invalid user credentials' });
       await payments.login('merchant', 'right');
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('serves a spec of your own with Prism’s examples, plus the journal and faults', async () => {
+    const mock = await startMock({ specs: { mine: bundledSpecPath('centili-payments') }, sandbox: true });
+    try {
+      const request = { method: 'GET', path: '/auth/transactions/t-1', headers: { authorization: 'Bearer anything' } };
+      expect((await send(mock.urls.mine!, request)).status).toBe(200);
+      await mock.fault('mine', { operationId: 'getTransaction', status: 404, times: 1 });
+      expect((await send(mock.urls.mine!, request)).json).toEqual({ code: 'NOT_FOUND', message: 'Transaction not found' });
+      expect((await mock.requests('mine')).map((entry) => entry.status)).toEqual([200, 404]);
     } finally {
       await mock.close();
     }

@@ -43,6 +43,8 @@ export function createSandboxLayer(
   const behaviour = behaviourOf(api);
   const clock = shared.settings.clock;
   const operationIds = new Set(operations.map((operation) => operation.iid));
+  // Only an API whose sandbox issues tokens (the Centili token endpoint) checks them; an API of your own keeps Prism's presence check.
+  const hasTokenEndpoint = behaviour.rules.createToken !== undefined;
   const seedNow = async (): Promise<SandboxSeed> => ({ ...behaviour.defaultSeed, ...shared.seed, ...((await store.get<SandboxSeed>('admin:seed')) ?? {}) });
 
   const control: SandboxControl = {
@@ -98,7 +100,7 @@ export function createSandboxLayer(
 
     // Tokens are real: a Centili operation needs a token this sandbox issued, not expired.
     let principal = 'anonymous';
-    if (needsBearer(request.operation)) {
+    if (hasTokenEndpoint && needsBearer(request.operation)) {
       const checked = await checkBearer(store, request.headers.authorization, clock());
       if (!checked.ok) {
         if (request.headers.authorization === undefined) return prism(); // Prism's documented 401 for a missing credential.
@@ -111,7 +113,12 @@ export function createSandboxLayer(
 
     const validated = await prism();
     const rule = behaviour.rules[request.operationId];
-    if (validated.status >= 300 || !rule) return validated;
+    if (validated.status >= 300) return validated;
+    if (!rule) {
+      // No behaviour: Prism's example, with the fault's delay and drop still applied.
+      if (fault?.delayMs) await sleep(fault.delayMs);
+      return fault?.drop === 'after' ? 'drop' : validated;
+    }
 
     const context: RuleContext = {
       api,

@@ -19,8 +19,9 @@ export interface SandboxStore {
    * leaves it unchanged and returns undefined when the result would exceed `max`.
    */
   incr(key: string, by?: number, options?: { max?: number }): Promise<number | undefined>;
+  /** Deletes the value at `key` (not a list). */
   delete(key: string): Promise<void>;
-  /** Appends to the list at `key`. */
+  /** Appends to the list at `key`; lists are a namespace of their own, read with `list`. */
   append(key: string, value: unknown): Promise<void>;
   /** The list at `key`, oldest first. */
   list<T>(key: string): Promise<T[]>;
@@ -39,6 +40,8 @@ interface Entry {
  */
 export class MemoryStore implements SandboxStore {
   private readonly entries = new Map<string, Entry>();
+  /** Lists live apart from values (appending is O(1)), as Redis lists do. */
+  private readonly lists = new Map<string, string[]>();
 
   /** @param now the clock TTLs are measured with, in milliseconds since the epoch. */
   constructor(private readonly now: () => number = Date.now) {}
@@ -93,17 +96,18 @@ export class MemoryStore implements SandboxStore {
   }
 
   async append(key: string, value: unknown): Promise<void> {
-    const list = (await this.get<unknown[]>(key)) ?? [];
-    list.push(value);
-    this.write(key, list);
+    let list = this.lists.get(key);
+    if (!list) this.lists.set(key, (list = []));
+    list.push(JSON.stringify(value ?? null));
   }
 
   async list<T>(key: string): Promise<T[]> {
-    return (await this.get<T[]>(key)) ?? [];
+    return (this.lists.get(key) ?? []).map((json) => JSON.parse(json) as T);
   }
 
   async deletePrefix(prefix: string): Promise<void> {
     for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
+    for (const key of [...this.lists.keys()]) if (key.startsWith(prefix)) this.lists.delete(key);
   }
 }
 
