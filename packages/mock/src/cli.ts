@@ -3,12 +3,12 @@ import { MockStartError } from './errors.js';
 import { startMock, type RunningMock } from './start-mock.js';
 
 const usage = `usage: carrier-mock [apis...] [--port 4010] [--host 127.0.0.1] [--dynamic] [--verbose]
-                    [--sandbox [--pin 1234] [--max-pin-attempts 3] [--token-ttl 300]]
+                    [--sandbox [--pin 1234] [--max-pin-attempts 3] [--token-ttl 300] [--api-key K]...]
 
 Serves a Prism mock of each API (all by default) on consecutive ports from --port and prints
 "<api> <url>" per line. Stops on SIGINT or SIGTERM. --sandbox serves stateful sandboxes instead
 (real tokens, transactions, PIN, Idempotency-Key replay, /__admin/ on each port); --token-ttl is
-in seconds.`;
+in seconds; --api-key (repeatable) makes the MTN sandbox accept only those keys.`;
 
 export async function main(argv: string[]): Promise<void> {
   let parsed;
@@ -25,6 +25,7 @@ export async function main(argv: string[]): Promise<void> {
         pin: { type: 'string' },
         'max-pin-attempts': { type: 'string' },
         'token-ttl': { type: 'string' },
+        'api-key': { type: 'string', multiple: true },
         help: { type: 'boolean', default: false },
       },
     });
@@ -43,7 +44,7 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
 
-  const sandboxFlags = ['pin', 'max-pin-attempts', 'token-ttl'] as const;
+  const sandboxFlags = ['pin', 'max-pin-attempts', 'token-ttl', 'api-key'] as const;
   const misplaced = sandboxFlags.filter((flag) => values[flag] !== undefined && !values.sandbox);
   if (misplaced.length > 0) {
     console.error(`--${misplaced[0]} needs --sandbox`);
@@ -59,7 +60,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     return value;
   };
-  const sandbox = values.sandbox ? { pin: values.pin, maxPinAttempts: integer('max-pin-attempts'), tokenTtlSeconds: integer('token-ttl') } : undefined;
+  const sandbox = values.sandbox ? { pin: values.pin, maxPinAttempts: integer('max-pin-attempts'), tokenTtlSeconds: integer('token-ttl'), apiKeys: values['api-key'] } : undefined;
 
   // Handlers first: a signal that arrives while the servers start still stops them cleanly.
   let mock: RunningMock | undefined;

@@ -153,6 +153,7 @@ function resolveSettings(options: SandboxOptions): ResolvedSandboxSettings {
     tokenTtlSeconds: positive('tokenTtlSeconds', options.tokenTtlSeconds, 300),
     refreshTokenTtlSeconds: positive('refreshTokenTtlSeconds', options.refreshTokenTtlSeconds, 1800),
     users: options.users,
+    apiKeys: options.apiKeys,
     idempotencyTtlMs: positive('idempotencyTtlMs', options.idempotencyTtlMs, 24 * 60 * 60 * 1000),
     clock: options.clock ?? Date.now,
   };

@@ -174,6 +174,20 @@ describe('sandbox: MTN data gifting', () => {
     expect(transactionId).toMatch(/^[A-Za-z0-9+/=-]{5,20}$/);
   });
 
+  it('accepts only the configured API keys when `apiKeys` is given', async () => {
+    const strict = await startMock({ apis: ['mtn-ng-data-gifting'], sandbox: { apiKeys: ['good-key'] } });
+    try {
+      const client = await sandboxClient(strict, 'mtn-ng-data-gifting');
+      const call = (key: string) => client.call('giftData', { params: { senderMsisdn: '2349062058464' }, query: { nodeid: 'n1' }, headers: { 'x-api-key': key, transactionid: 'Trace-0002' }, body: { receiverMsisdn: '2349062058463', productCode: 'p', sendSms: false } });
+      const refused = await call('bad-key');
+      expect(refused.status).toBe(401);
+      expect(refused.json).toMatchObject({ statusCode: '401', transactionId: 'Trace-0002', message: 'Invalid API key in the X-API-Key header' });
+      expect((await call('good-key')).status).toBe(200);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('follows the same rule in its error bodies', async () => {
     const invalid = await gift({ transactionid: 'Trace-0001' }, { receiverMsisdn: 'x', productCode: 'p', sendSms: true });
     expect(invalid.status).toBe(400);

@@ -107,8 +107,11 @@ export function createSandboxLayer(
         return { ...error(401, 'Invalid credentials', 'UNAUTHORIZED'), headers: { 'Content-Type': 'application/json', 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${checked.reason}"` } };
       }
       principal = checked.username;
-    } else if (typeof request.headers['x-api-key'] === 'string') {
-      principal = `key:${request.headers['x-api-key']}`;
+    } else if (needsApiKey(request.operation)) {
+      const key = request.headers['x-api-key'];
+      // MTN: "X-API-Key: The API key of the MTN developer portal application". With `apiKeys`, only those pass.
+      if (shared.settings.apiKeys && typeof key === 'string' && !shared.settings.apiKeys.includes(key)) return error(401, 'Invalid API key in the X-API-Key header');
+      if (typeof key === 'string') principal = `key:${key}`;
     }
 
     const validated = await prism();
@@ -220,6 +223,10 @@ function faultProblem(spec: FaultSpec, operationIds: Set<string | undefined>): s
 
 function needsBearer(operation: IHttpOperation): boolean {
   return (operation.security ?? []).some((alternative) => alternative.some((scheme) => scheme.type === 'oauth2' || (scheme.type === 'http' && scheme.scheme === 'bearer')));
+}
+
+function needsApiKey(operation: IHttpOperation): boolean {
+  return (operation.security ?? []).some((alternative) => alternative.some((scheme) => scheme.type === 'apiKey' && scheme.in === 'header' && scheme.name.toLowerCase() === 'x-api-key'));
 }
 
 function declaresIdempotencyKey(operation: IHttpOperation): boolean {

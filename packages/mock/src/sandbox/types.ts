@@ -50,6 +50,8 @@ export interface SandboxOptions {
   refreshTokenTtlSeconds?: number;
   /** When given, the password grant accepts only these; by default any non-empty username and password. */
   users?: Array<{ username: string; password: string }>;
+  /** MTN: when given, only these `X-API-Key` values pass (others get the documented 401); by default any key. */
+  apiKeys?: string[];
   /** Milliseconds a finished Idempotency-Key is remembered. Default 24 h. */
   idempotencyTtlMs?: number;
   /** Start state; `POST /__admin/seed` or `mock.seed()` replace it at run time. */
@@ -104,6 +106,7 @@ export interface ResolvedSandboxSettings {
   tokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   users?: Array<{ username: string; password: string }>;
+  apiKeys?: string[];
   idempotencyTtlMs: number;
   clock: () => number;
 }
