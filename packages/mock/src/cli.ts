@@ -2,13 +2,14 @@ import { parseArgs } from 'node:util';
 import { MockStartError } from './errors.js';
 import { startMock, type RunningMock } from './start-mock.js';
 
-const usage = `usage: carrier-mock [apis...] [--port 4010] [--host 127.0.0.1] [--dynamic] [--verbose]
+const usage = `usage: carrier-mock [apis...] [--port 4010] [--host 127.0.0.1] [--dynamic] [--verbose] [--describe-violations]
                     [--sandbox [--pin 1234] [--max-pin-attempts 3] [--token-ttl 300] [--api-key K]...]
 
 Serves a Prism mock of each API (all by default) on consecutive ports from --port and prints
 "<api> <url>" per line. Stops on SIGINT or SIGTERM. --sandbox serves stateful sandboxes instead
 (real tokens, transactions, PIN, Idempotency-Key replay, /__admin/ on each port); --token-ttl is
-in seconds; --api-key (repeatable) makes the MTN sandbox accept only those keys.`;
+in seconds; --describe-violations makes the plain mock's 400s name the field and the rule, as the
+sandbox's do; --api-key (repeatable) makes the MTN sandbox accept only those keys.`;
 
 export async function main(argv: string[]): Promise<void> {
   let parsed;
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<void> {
         dynamic: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         sandbox: { type: 'boolean', default: false },
+        'describe-violations': { type: 'boolean', default: false },
         pin: { type: 'string' },
         'max-pin-attempts': { type: 'string' },
         'token-ttl': { type: 'string' },
@@ -77,7 +79,7 @@ export async function main(argv: string[]): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
 
   try {
-    mock = await startMock({ apis: positionals, port, host: values.host, dynamic: values.dynamic, logLevel: values.verbose ? 'info' : 'silent', sandbox });
+    mock = await startMock({ apis: positionals, port, host: values.host, dynamic: values.dynamic, logLevel: values.verbose ? 'info' : 'silent', sandbox, describeViolations: values['describe-violations'] });
     if (stopping) return void (await mock.close());
     for (const [api, url] of Object.entries(mock.urls)) console.log(`${api} ${url}`);
   } catch (error) {

@@ -21,6 +21,13 @@ export interface StartMockOptions {
   /** Prism's request/response log level; default silent. */
   logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   /**
+   * Answer a request that breaks the spec with the API's documented error body and a message
+   * naming the field and the rule (`{"code":"BAD_REQUEST","message":"Request body property pin
+   * must be string (request.body.pin: type)"}`) instead of the documented example. Default false
+   * for the plain mock (Prism's behaviour); always on in the sandbox. `sl-violations` is sent either way.
+   */
+  describeViolations?: boolean;
+  /**
    * Serve sandboxes instead of plain mocks: Prism still validates every request, and then the
    * behaviour the vendor documents describe answers from state (real tokens, transactions, PIN
    * attempts, Idempotency-Key replay...), with a journal, faults and an admin surface under
@@ -99,7 +106,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
         controls[api] = sandbox.control;
         layer = sandbox.layer;
       }
-      const server = createPrismHttpServer(operations, config, logger.child({ name: api }), { layer, describeViolations: sandboxOptions !== undefined });
+      const server = createPrismHttpServer(operations, config, logger.child({ name: api }), { layer, describeViolations: sandboxOptions !== undefined || options.describeViolations === true });
       const port = options.port ? options.port + index : 0;
       index += 1;
       const address = await server.listen(port, host).catch((reason: unknown) => {

@@ -120,6 +120,23 @@ describe('startMock', () => {
   });
 });
 
+describe('startMock({ describeViolations: true })', () => {
+  it('names the field and the rule in the documented error body of a request that breaks the spec', async () => {
+    const mock = await startMock({ apis: ['centili-payments', 'mtn-ng-data-gifting'], describeViolations: true });
+    try {
+      const payments = await call(mock.urls['centili-payments']!, 'centili-payments', credentialsFor('centili-payments'), { pin: 1234 });
+      expect(payments.status).toBe(400);
+      expect(await payments.json()).toEqual({ code: 'BAD_REQUEST', message: 'Request body property pin must be string (request.body.pin: type)' });
+      expect(payments.headers.get('sl-violations')).toBeTruthy();
+      const mtn = await call(mock.urls['mtn-ng-data-gifting']!, 'mtn-ng-data-gifting', credentialsFor('mtn-ng-data-gifting'), { receiverMsisdn: 'x', productCode: 'p', sendSms: true });
+      expect(mtn.status).toBe(400);
+      expect(await mtn.json()).toMatchObject({ statusCode: '400', error: 'Bad Request', message: expect.stringMatching(/receiverMsisdn.*pattern/) });
+    } finally {
+      await mock.close();
+    }
+  });
+});
+
 describe('startMock failures', () => {
   it('names the unknown API and the known ones', async () => {
     const error = await startMock({ apis: ['centili-payments', 'vodafone'] }).catch((e: unknown) => e);
