@@ -3,8 +3,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundledSpecPath, listBundledApis } from '@carrier-api/specs';
-import { assertKnown, readBundle, runCommand } from '@carrier-api/spec-kit';
-import { renderClient } from './render-client.ts';
+import { assertKnown, runCommand } from '@carrier-api/spec-kit/command';
 
 await runCommand(
   {
@@ -15,6 +14,8 @@ await runCommand(
   },
   async (values, [api]) => {
     assertKnown('API', api!, listBundledApis().map((known) => known.name));
+    // Loaded after the arguments are checked: a usage mistake is answered at once.
+    const [{ readBundle }, { renderClient }] = await Promise.all([import('@carrier-api/spec-kit'), import('./render-client.ts')]);
     const out = resolve(values.out!);
     const files = await renderClient(api!, readBundle(bundledSpecPath(api!)));
     rmSync(out, { recursive: true, force: true });

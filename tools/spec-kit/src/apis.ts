@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { loadConfig, type Config } from '@redocly/openapi-core';
+import type { Config } from '@redocly/openapi-core';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,6 +29,7 @@ const configs = new Map<string, Promise<Config>>();
 /** The Redocly config (ruleset and plugins), loaded once per process and path. */
 export function redoclyConfig(configPath: string = redoclyConfigPath): Promise<Config> {
   let config = configs.get(configPath);
-  if (!config) configs.set(configPath, (config = loadConfig({ configPath })));
+  // Redocly is loaded on first use: listing the APIs (every command does) stays cheap.
+  if (!config) configs.set(configPath, (config = import('@redocly/openapi-core').then(({ loadConfig }) => loadConfig({ configPath }))));
   return config;
 }

@@ -3,8 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ContractSuite } from '@carrier-api/contract-tests';
 import { listBundledApis } from '@carrier-api/specs';
-import { readBundle, runCommand } from '@carrier-api/spec-kit';
-import { deriveCases } from '../derive-cases.ts';
+import { runCommand } from '@carrier-api/spec-kit/command';
 
 await runCommand(
   {
@@ -12,7 +11,8 @@ await runCommand(
     usage: 'usage: carrier-generate-contract-cases [--out cases]\n\nWrites <out>/<api>.json, the contract cases of every bundled API.',
     options: { out: { type: 'string', default: 'cases' } },
   },
-  (values) => {
+  async (values) => {
+    const [{ readBundle }, { deriveCases }] = await Promise.all([import('@carrier-api/spec-kit'), import('../derive-cases.ts')]);
     const out = resolve(values.out!);
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });

@@ -1,7 +1,6 @@
 // carrier-generate-sdks [--out generated]: typescript-fetch sources of every API, one batch run.
 import { resolve } from 'node:path';
-import { runCommand } from '@carrier-api/spec-kit';
-import { generateSdks } from '../generate-sdks.ts';
+import { runCommand } from '@carrier-api/spec-kit/command';
 
 await runCommand(
   {
@@ -10,6 +9,7 @@ await runCommand(
     options: { out: { type: 'string', default: 'generated' } },
   },
   async (values) => {
+    const { generateSdks } = await import('../generate-sdks.ts');
     const started = Date.now();
     const apis = await generateSdks(resolve(values.out!));
     console.log(`openapi-generator batch: ${apis.length} SDKs in ${((Date.now() - started) / 1000).toFixed(1)} s: ${apis.join(', ')}`);

@@ -3,8 +3,7 @@
 import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundledSpecPath, listBundledApis } from '@carrier-api/specs';
-import { assertKnown, readBundle, runCommand } from '@carrier-api/spec-kit';
-import { renderSdkFactory } from '../render-sdk.ts';
+import { assertKnown, runCommand } from '@carrier-api/spec-kit/command';
 
 await runCommand(
   {
@@ -13,10 +12,12 @@ await runCommand(
     options: { out: { type: 'string', default: 'src/generated' } },
     positionals: { min: 1, max: 1 },
   },
-  (values, [api]) => {
+  async (values, [api]) => {
     assertKnown('API', api!, listBundledApis().map((known) => known.name));
     const source = resolve(import.meta.dirname, '../../generated', api!);
     if (!existsSync(source)) throw new Error(`no generated SDK for "${api}" in ${source}: build @carrier-api/sdk-gen first (turbo does)`);
+    // Loaded after the arguments are checked: a usage mistake is answered at once.
+    const [{ readBundle }, { renderSdkFactory }] = await Promise.all([import('@carrier-api/spec-kit'), import('../render-sdk.ts')]);
     const out = resolve(values.out!);
     rmSync(out, { recursive: true, force: true });
     cpSync(source, out, { recursive: true });

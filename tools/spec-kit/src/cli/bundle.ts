@@ -1,7 +1,6 @@
 // carrier-bundle --out <dir> [api...]: writes one self-contained <api>.json and <api>.yaml per API.
 import { resolve } from 'node:path';
 import { listApis } from '../apis.ts';
-import { writeBundles } from '../bundle.ts';
 import { assertKnown, runCommand, UsageError } from '../command.ts';
 
 await runCommand(
@@ -14,6 +13,8 @@ await runCommand(
   async (values, apis) => {
     if (!values.out) throw new UsageError('--out <dir> is required');
     for (const api of apis) assertKnown('API', api, listApis());
+    // Loaded after the arguments are checked: a usage mistake is answered without loading Redocly.
+    const { writeBundles } = await import('../bundle.ts');
     const written = await writeBundles(resolve(values.out), apis.length > 0 ? apis : listApis());
     console.log(`bundled ${written.length} APIs into ${values.out}: ${written.join(', ')}`);
   },

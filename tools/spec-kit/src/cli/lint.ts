@@ -2,10 +2,8 @@
 // openapi-generator validate each bundle, which also proves its jar is installed.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { validateWithOpenApiGenerator } from '@carrier-api/openapi-generator';
 import { listApis, specEntry } from '../apis.ts';
 import { runCommand, UsageError } from '../command.ts';
-import { formatProblem, lintSpecs } from '../lint.ts';
 
 await runCommand(
   {
@@ -17,6 +15,8 @@ await runCommand(
     const dir = values.bundles === undefined ? undefined : resolve(values.bundles);
     if (dir !== undefined && !existsSync(dir)) throw new UsageError(`--bundles: ${dir} does not exist`);
 
+    // Loaded after the arguments are checked: a usage mistake is answered without loading Redocly.
+    const { formatProblem, lintSpecs } = await import('../lint.ts');
     const problems = await lintSpecs(listApis().map((api) => specEntry(api)));
     for (const problem of problems) console.log(formatProblem(problem));
     const errors = problems.filter((problem) => problem.severity === 'error').length;
@@ -25,6 +25,7 @@ await runCommand(
 
     if (dir === undefined) return;
     const bundles = readdirSync(dir).filter((file) => file.endsWith('.yaml')).sort();
+    const { validateWithOpenApiGenerator } = await import('@carrier-api/openapi-generator');
     const failures = await validateWithOpenApiGenerator(bundles.map((file) => join(dir, file)));
     for (const failure of failures) console.log(`openapi-generator validate ${failure.file}:\n${failure.output}`);
     console.log(`openapi-generator validate: ${bundles.length - failures.length}/${bundles.length} bundles valid`);
