@@ -1,6 +1,6 @@
 import { createOperationMatcher, type ApiDefinition } from './api-definition.js';
 import { createAuthProvider, type ApiKeyAuth, type AuthProvider, type OAuth2Auth } from './auth.js';
-import { CarrierAbortError, CarrierNetworkError, CarrierTimeoutError, type CarrierError, type RequestContext } from './errors.js';
+import { CarrierAbortError, CarrierNetworkError, CarrierTimeoutError, CarrierValidationError, type CarrierError, type RequestContext } from './errors.js';
 import { redactHeaders, redactText } from './redact.js';
 import { assertRequestReference, generateRequestReference } from './request-reference.js';
 import { backoffDelay, isSafeToRetry, parseRetryAfter, resolveRetryPolicy, type RetryOptions } from './retry.js';
@@ -164,7 +164,12 @@ function splitUrl(url: string): { base: string; pathname: string } {
   const scheme = url.indexOf('//');
   const slash = url.indexOf('/', scheme + 2);
   if (scheme < 0 || slash < 0) {
-    const parsed = new URL(url);
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new CarrierValidationError('url', 'format: url', 'must be an absolute URL (is baseUrl set?)');
+    }
     return { base: `${parsed.origin}${parsed.pathname}`, pathname: parsed.pathname };
   }
   let end = url.length;

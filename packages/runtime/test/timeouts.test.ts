@@ -201,3 +201,10 @@ describe('onEvent', () => {
     expect(events.at(-1)).toMatchObject({ type: 'error', reason: 'network error', attempt: 1, error: { name: 'CarrierNetworkError' } });
   });
 });
+
+describe('input the carrier fetch refuses before sending', () => {
+  it('a URL that is not absolute is a CarrierValidationError, not a bare TypeError', async () => {
+    const fetch = createCarrierFetch({ definition: paymentsDefinition('http://127.0.0.1:1'), auth: credentials });
+    await expect(fetch('/auth/transactions', post())).rejects.toMatchObject({ name: 'CarrierValidationError', field: 'url' });
+  });
+});
