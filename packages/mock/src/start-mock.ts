@@ -162,6 +162,7 @@ function resolveSettings(options: SandboxOptions): ResolvedSandboxSettings {
     users: options.users,
     apiKeys: options.apiKeys,
     idempotencyTtlMs: positive('idempotencyTtlMs', options.idempotencyTtlMs, 24 * 60 * 60 * 1000),
+    journalLimit: positive('journalLimit', options.journalLimit, 10_000),
     clock: options.clock ?? Date.now,
   };
 }

@@ -178,6 +178,33 @@ describe('sandbox: options', () => {
     }
   });
 
+  it('takes a PIN seeded over HTTP until reset', async () => {
+    const mock = await startMock({ apis: ['centili-payments'], sandbox: true });
+    try {
+      const payments = await sandboxClient(mock, 'centili-payments');
+      await payments.login();
+      const seeded = await send(payments.base, { method: 'POST', path: '/__admin/seed', headers: { 'content-type': 'application/json' }, body: '{"pin":"5555"}' });
+      expect(seeded.status).toBe(200);
+      const id = ((await payments.call('startTransaction', { body: start })).json as { transactionId: string }).transactionId;
+      expect((await payments.call('submitPin', { params: { transactionId: id }, body: { pin: '1234' } })).status).toBe(400);
+      expect((await payments.call('submitPin', { params: { transactionId: id }, body: { pin: '5555' } })).status).toBe(200);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('keeps the last `journalLimit` requests in the journal', async () => {
+    const mock = await startMock({ apis: ['centili-payments'], sandbox: { journalLimit: 3 } });
+    try {
+      const payments = await sandboxClient(mock, 'centili-payments');
+      await payments.login();
+      for (const id of ['a1', 'a2', 'a3', 'a4']) await payments.call('getTransaction', { params: { transactionId: id } });
+      expect((await mock.requests('centili-payments')).map((entry) => entry.path)).toEqual(['/auth/transactions/a2', '/auth/transactions/a3', '/auth/transactions/a4']);
+    } finally {
+      await mock.close();
+    }
+  });
+
   it('refuses bad options with a typed error', async () => {
     await expect(startMock({ apis: ['centili-payments'], sandbox: { maxPinAttempts: 0 } })).rejects.toMatchObject({ name: 'MockStartError', code: 'INVALID_OPTIONS' });
     await expect(startMock({ apis: ['centili-payments'], sandbox: { pin: '' } })).rejects.toBeInstanceOf(MockStartError);

@@ -180,7 +180,10 @@ export function createSandboxLayer(
     };
     const existing = await store.get<JournalEntry>(`journal:${entry.id}`);
     if (existing) journal.time = existing.time;
-    else await store.append('journal', entry.id);
+    else {
+      // The journal keeps the last `journalLimit` requests: a long-running sandbox does not grow without bound.
+      for (const dropped of await store.append('journal', entry.id, { maxLength: shared.settings.journalLimit })) await store.delete(`journal:${String(dropped)}`);
+    }
     await store.set(`journal:${entry.id}`, journal);
   }
 

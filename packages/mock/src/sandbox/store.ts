@@ -21,8 +21,11 @@ export interface SandboxStore {
   incr(key: string, by?: number, options?: { max?: number }): Promise<number | undefined>;
   /** Deletes the value at `key` (not a list). */
   delete(key: string): Promise<void>;
-  /** Appends to the list at `key`; lists are a namespace of their own, read with `list`. */
-  append(key: string, value: unknown): Promise<void>;
+  /**
+   * Appends to the list at `key`; lists are a namespace of their own, read with `list`. With
+   * `maxLength`, the oldest items beyond it are removed (Redis `RPUSH` + `LTRIM`) and returned.
+   */
+  append(key: string, value: unknown, options?: { maxLength?: number }): Promise<unknown[]>;
   /** The list at `key`, oldest first. */
   list<T>(key: string): Promise<T[]>;
   /** Deletes every key starting with `prefix`. */
@@ -95,10 +98,12 @@ export class MemoryStore implements SandboxStore {
     this.entries.delete(key);
   }
 
-  async append(key: string, value: unknown): Promise<void> {
+  async append(key: string, value: unknown, options: { maxLength?: number } = {}): Promise<unknown[]> {
     let list = this.lists.get(key);
     if (!list) this.lists.set(key, (list = []));
     list.push(JSON.stringify(value ?? null));
+    const excess = options.maxLength === undefined ? 0 : list.length - options.maxLength;
+    return excess > 0 ? list.splice(0, excess).map((json) => JSON.parse(json) as unknown) : [];
   }
 
   async list<T>(key: string): Promise<T[]> {
@@ -121,7 +126,7 @@ export function scopedStore(store: SandboxStore, prefix: string): SandboxStore {
     compareAndSet: (key, expected, next, options) => store.compareAndSet(k(key), expected, next, options),
     incr: (key, by, options) => store.incr(k(key), by, options),
     delete: (key) => store.delete(k(key)),
-    append: (key, value) => store.append(k(key), value),
+    append: (key, value, options) => store.append(k(key), value, options),
     list: (key) => store.list(k(key)),
     deletePrefix: (key) => store.deletePrefix(k(key)),
   };

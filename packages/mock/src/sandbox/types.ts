@@ -22,6 +22,8 @@ export interface SubscriberSeed {
 
 /** What a sandbox starts from (and returns to on reset). Each list replaces the documents' examples it defaults to. */
 export interface SandboxSeed {
+  /** The PIN `submitPin` accepts, replacing the `pin` option (e.g. through `POST /__admin/seed`). */
+  pin?: string;
   /** Centili Data Gifting pools. Default: the spec's balance example for its example serviceKey and FR_ORANGE. */
   dataPools?: DataPoolSeed[];
   /** Subscribers (MSISDN → operator, country). */
@@ -54,6 +56,8 @@ export interface SandboxOptions {
   apiKeys?: string[];
   /** Milliseconds a finished Idempotency-Key is remembered. Default 24 h. */
   idempotencyTtlMs?: number;
+  /** How many requests the journal keeps per API, the oldest dropped first. Default 10000. */
+  journalLimit?: number;
   /** Start state; `POST /__admin/seed` or `mock.seed()` replace it at run time. */
   seed?: SandboxSeed;
   /** The state store; default a new in-memory one per `startMock()` call. Share one to make several sandboxes act as one. */
@@ -108,6 +112,7 @@ export interface ResolvedSandboxSettings {
   users?: Array<{ username: string; password: string }>;
   apiKeys?: string[];
   idempotencyTtlMs: number;
+  journalLimit: number;
   clock: () => number;
 }
 

@@ -112,12 +112,13 @@ export const centiliPayments: ApiBehaviour = {
       implements:
         '001 "Submit PIN" … "Status 200 PIN correct"; "400 | Invalid PIN sent, request can be retried"; "429 | Number of attempts over the max retry limit, request can not be retried."; "404 | Transaction not found".',
       inferred:
-        'The correct PIN is the `pin` option (default 1234); the limit is `maxPinAttempts` wrong PINs (default 3), after which every PIN submission on that transaction gets 429, the correct one too. A PIN for a transaction that is no longer PENDING gets 400.',
+        'The correct PIN is the `pin` of the seed, else the `pin` option (default 1234); the limit is `maxPinAttempts` wrong PINs (default 3), after which every PIN submission on that transaction gets 429, the correct one too. A PIN for a transaction that is no longer PENDING gets 400.',
       async handle(context) {
         const transaction = await load(context);
         if (!transaction) return notFound(context);
         const attemptsKey = `pin-attempts:${transaction.transactionId}`;
-        const { maxPinAttempts, pin } = context.settings;
+        const { maxPinAttempts } = context.settings;
+        const pin = (await context.seed()).pin ?? context.settings.pin;
         const tooMany = () => context.error(429, 'Number of attempts over the max retry limit, request can not be retried.', 'TOO_MANY_ATTEMPTS');
         if (((await context.store.get<number>(attemptsKey)) ?? 0) >= maxPinAttempts) return tooMany();
         if (transaction.status !== 'PENDING') return context.error(400, `Transaction is ${transaction.status}; it takes no PIN`, 'INVALID_STATE');
