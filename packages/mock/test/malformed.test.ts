@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type RunningMock } from '../src/index.js';
 import { responseProblems, sampleOperations, send, type SampleOperation, type WireRequest } from './support/requests.js';
@@ -106,6 +107,23 @@ describe.each([
 
   it.each(rows.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
     for (const sample of samples) check(sample, row, await send(mock.urls[sample.api]!, row.change(sample.request)), samples);
+  });
+
+  it.each([
+    ['a request line that is not HTTP', 'GARBAGE\r\n\r\n'],
+    ['a header without a colon', 'GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n'],
+    ['a chunked body with a bad chunk size', 'POST /v1/services HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n'],
+  ])('answers %s (refused by Node’s parser) with a 400 and a JSON body', async (_name, raw) => {
+    const url = new URL(mock.urls['centili-services']!);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => socket.end(raw));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/not valid HTTP/) });
   });
 
   it('still serves after every row', async () => {
