@@ -143,7 +143,7 @@ describe('sandbox: payment transactions', () => {
   });
 
   it('answers a repeat while the first still executes with the documented 409', async () => {
-    await mock.fault('centili-payments', { operationId: 'startTransaction', delayMs: 1500, times: 1 });
+    await mock.fault('centili-payments', { operationId: 'startTransaction', delayMs: 5000, times: 1 }); // the window in which the repeat must arrive: wide, for busy CI machines
     const headers = { 'idempotency-key': 'slow-start' };
     const first = payments.call('startTransaction', { body: start, headers });
     await untilInFlight(mock, 'centili-payments', 'startTransaction');

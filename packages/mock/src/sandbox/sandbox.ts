@@ -26,6 +26,7 @@ interface StoredFault extends FaultSpec {
   id: string;
 }
 
+const runningClaimMs = 11 * 60 * 1000;
 const secretHeaders = new Set(['authorization', 'x-api-key', 'token', 'cookie', 'proxy-authorization']);
 const secretFields = new Set(['password', 'refresh_token', 'pin', 'client_secret', 'access_token']);
 const mask = '***';
@@ -152,7 +153,8 @@ export function createSandboxLayer(
     if (typeof key !== 'string' || key === '') return execute();
     const slot = `idempotency:${principal}:${request.operationId}:${request.path}:${key}`;
     const ttlMs = shared.settings.idempotencyTtlMs;
-    if (!(await store.setIfAbsent(slot, { state: 'running' }, { ttlMs }))) {
+    // A running claim outlives any execution (delay faults are capped at 10 min), so a crashed instance cannot block a key for long.
+    if (!(await store.setIfAbsent(slot, { state: 'running' }, { ttlMs: runningClaimMs }))) {
       const previous = await store.get<{ state: 'running' } | { state: 'done'; answer: Answer }>(slot);
       if (previous?.state === 'done') return { ...previous.answer, headers: { ...previous.answer.headers, 'Idempotent-Replayed': 'true' } };
       return error(409, 'Request with the same idempotency key is currently executing', 'CONFLICT');
