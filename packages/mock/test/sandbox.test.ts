@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MockStartError, SandboxAdminError, startMock, type RunningMock } from '../src/index.js';
+import { MemoryStore, MockStartError, SandboxAdminError, startMock, type RunningMock } from '../src/index.js';
 import { bundledSpecPath } from '@carrier-api/specs';
 import { send } from './support/requests.js';
 import { sandboxClient, untilInFlight } from './support/sandbox.js';
@@ -332,3 +332,32 @@ describe('sandbox: isolation', () => {
     }
   });
 });
+
+describe('sandbox: several instances sharing one store act as one', () => {
+  it('shares tokens, transactions, PIN attempts, idempotency keys, faults and the journal through the store alone', async () => {
+    const store = new MemoryStore();
+    const [one, two] = await Promise.all([startMock({ apis: ['centili-payments'], sandbox: { store } }), startMock({ apis: ['centili-payments'], sandbox: { store } })]);
+    try {
+      const a = await sandboxClient(one, 'centili-payments');
+      const b = await sandboxClient(two, 'centili-payments');
+      const { access_token } = await a.login();
+      const headers = { 'idempotency-key': 'shared-key' };
+      const started = await a.call('startTransaction', { body: start, headers });
+      const id = (started.json as { transactionId: string }).transactionId;
+      // Instance two knows the token, the transaction and the key.
+      expect((await b.call('getTransaction', { params: { transactionId: id }, token: access_token })).status).toBe(200);
+      expect((await b.call('startTransaction', { body: start, headers, token: access_token })).text).toBe(started.text);
+      // Wrong PINs count across instances.
+      for (const client of [a, b, a]) expect((await client.call('submitPin', { params: { transactionId: id }, body: { pin: '0000' }, token: access_token })).status).toBe(400);
+      expect((await b.call('submitPin', { params: { transactionId: id }, body: { pin: '1234' }, token: access_token })).status).toBe(429);
+      // A fault set on one hits the other, once.
+      await one.fault('centili-payments', { operationId: 'getTransaction', status: 500, times: 1 });
+      expect((await b.call('getTransaction', { params: { transactionId: id }, token: access_token })).status).toBe(500);
+      expect((await a.call('getTransaction', { params: { transactionId: id }, token: access_token })).status).toBe(200);
+      expect((await two.requests('centili-payments', { operationId: 'submitPin' })).length).toBe(4);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
+  });
+});
+
