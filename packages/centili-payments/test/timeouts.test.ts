@@ -8,6 +8,7 @@ import { createPaymentsClient, expectData, isCarrierApiError, isCarrierTimeoutEr
 const tokenPath = '/auth/realms/api/protocol/openid-connect/token';
 const executions = new Map<string, number>();
 let answer = false;
+let lastHeaders: Record<string, unknown> = {};
 let server: Server;
 let baseUrl: string;
 beforeAll(async () => {
@@ -16,6 +17,7 @@ beforeAll(async () => {
     req.on('end', () => {
       const json = (status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json', 'X-Request-Id': 'req-7' }).end(JSON.stringify(body));
       if (req.url === tokenPath) return json(200, { access_token: 'access-secret-1', refresh_token: 'refresh-secret-1', expires_in: 300 });
+      lastHeaders = req.headers;
       const key = String(req.headers['idempotency-key']);
       executions.set(key, (executions.get(key) ?? 0) + (executions.has(key) ? 0 : 1));
       if (!answer) return; // lost on the way back
@@ -61,4 +63,23 @@ describe('createPaymentsClient: timeout, the safe later retry, onEvent, redactio
     expect(error).toMatchObject({ status: 400, requestId: 'req-7', message: 'startTransaction failed with HTTP 400 (BAD): you sent Bearer [REDACTED]' });
     expect(JSON.stringify(error)).not.toContain('access-secret-1');
   });
+
+  it('middleware added with use() sees a real Request, and what it sets is sent', async () => {
+    answer = true;
+    const seen: unknown[] = [];
+    const payments = createPaymentsClient({ baseUrl, auth: auth(), retry: false });
+    payments.use({
+      onRequest({ request }) {
+        seen.push(request);
+        request.headers.set('X-Trace', 'trace-1');
+        return request;
+      },
+    });
+    const started = await expectData(payments.POST('/auth/transactions', { body }));
+    answer = false;
+    expect(started.transactionId).toMatch(/^tx-/);
+    expect(seen[0]).toBeInstanceOf(Request);
+    expect(lastHeaders['x-trace']).toBe('trace-1');
+  });
 });
+

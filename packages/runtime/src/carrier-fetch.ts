@@ -1,6 +1,7 @@
 import { createOperationMatcher, type ApiDefinition } from './api-definition.js';
 import { createAuthProvider, type ApiKeyAuth, type AuthProvider, type OAuth2Auth } from './auth.js';
 import { CarrierAbortError, CarrierNetworkError, CarrierTimeoutError, CarrierValidationError, type CarrierError, type RequestContext } from './errors.js';
+import { isLightRequest } from './light-request.js';
 import { redactHeaders, redactText } from './redact.js';
 import { assertRequestReference, generateRequestReference } from './request-reference.js';
 import { backoffDelay, isSafeToRetry, parseRetryAfter, resolveRetryPolicy, type RetryOptions } from './retry.js';
@@ -236,6 +237,15 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
       body = given === undefined || isReusable(given) ? (given as BodyInit | undefined) : await new Response(given).arrayBuffer();
       callerSignal = init?.signal ?? undefined;
       redirect = init?.redirect;
+    } else if (isLightRequest(input)) {
+      // Built by a light client's openapi-fetch (createLightRequests): the fields as given.
+      url = input.url;
+      method = input.method;
+      headers = toRecord(input.headers);
+      const given = input.body;
+      body = given === undefined || given === null || isReusable(given) ? ((given ?? undefined) as BodyInit | undefined) : await new Response(given as BodyInit).arrayBuffer();
+      callerSignal = input.signal;
+      redirect = input.redirect;
     } else {
       const request = init === undefined ? input : new Request(input, init);
       url = request.url;

@@ -8,6 +8,7 @@ export {
   type CarrierFetchOptions,
   type ClientOptions,
 } from './carrier-fetch.js';
+export { createLightRequests, isLightRequest, type LightRequest } from './light-request.js';
 export { REDACTED, redactHeaders, redactText, redactValue } from './redact.js';
 export { TokenManager, type TokenManagerOptions } from './token-manager.js';
 export { createAuthProvider, type ApiKeyAuth, type AuthProvider, type OAuth2Auth } from './auth.js';

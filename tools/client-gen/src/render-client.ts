@@ -34,7 +34,7 @@ function renderIndex(api: string, document: OpenApiDocument): string {
   const operations = definition.operations.map((operation) => ` *   ${operation.operationId}: ${operation.method} ${operation.path}`).join('\n');
   return `${generatedHeader(api)}import * as openapiFetch from 'openapi-fetch';
 import type { Client } from 'openapi-fetch';
-import { createCarrierFetch, type ${authType}, type ClientOptions } from '@carrier-api/runtime';
+import { createCarrierFetch, createLightRequests, type ${authType}, type ClientOptions } from '@carrier-api/runtime';
 import type { components, paths } from './schema.js';
 import { apiDefinition } from './definition.js';
 
@@ -76,10 +76,15 @@ ${operations}
  */
 export function ${clientFactoryName(api)}(options: ${name}ClientOptions): ${name}Client {
   const { baseUrl, ...fetchOptions } = options;
-  return createClient<paths>({
+  // Requests that only the carrier fetch sees are plain objects, not full Requests; a fetch of
+  // yours, and middleware, get real Requests as openapi-fetch makes them.
+  const light = options.fetch === undefined ? createLightRequests() : undefined;
+  const client = createClient<paths>({
     baseUrl: baseUrl ?? apiDefinition.defaultBaseUrl,
     fetch: createCarrierFetch({ ...fetchOptions, definition: apiDefinition }),
+    ...(light ? { Request: light.Request } : {}),
   });
+  return light ? light.adopt(client) : client;
 }
 
 ${aliases}
