@@ -119,7 +119,12 @@ export function createPrismHttpServer(
       reply.end();
       return;
     }
-    const { pathname, searchParams } = new URL(request.url ?? '/', 'http://mock.invalid');
+    const target = parseTarget(request.url ?? '/');
+    if (!target) {
+      const body = errorBody(context404('/'), 400, `The request target "${request.url}" is not a URL.`);
+      return writeAnswer(reply, { status: 400, headers: { 'Content-Type': 'application/json' }, body });
+    }
+    const { pathname, searchParams } = target;
     const method = (request.method ?? 'GET').toUpperCase();
     const transactionId = typeof request.headers.transactionid === 'string' ? request.headers.transactionid : undefined;
     let context: ErrorContext = { operations, path: pathname, transactionId };
@@ -259,6 +264,15 @@ function headerSafe(text: string): string {
 
 function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The request target as a URL: origin-form (`/a//b?q`) taken as a path, absolute-form parsed; undefined when it is neither. */
+function parseTarget(target: string): URL | undefined {
+  try {
+    return target.startsWith('/') ? new URL(`http://mock.invalid${target}`) : new URL(target);
+  } catch {
+    return undefined;
+  }
 }
 
 function isDecodable(pathname: string): boolean {
