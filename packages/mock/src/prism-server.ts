@@ -275,6 +275,11 @@ function parseTarget(target: string): URL | undefined {
   }
 }
 
+/** Every name and value of an x-www-form-urlencoded body decodes (Prism's form parser throws on `%%`). */
+function isDecodableForm(form: string): boolean {
+  return form.split(/[&=]/).every((part) => isDecodable(part.replace(/\+/g, ' ')));
+}
+
 function isDecodable(pathname: string): boolean {
   try {
     decodeURIComponent(pathname);
@@ -333,6 +338,9 @@ function decodeBody(operation: IHttpOperation, headers: Record<string, string | 
   headers['content-type'] = media.essence;
   if (buffer.length === 0) return undefined;
   const content = text(buffer);
+  if (media.essence === 'application/x-www-form-urlencoded' && !isDecodableForm(content)) {
+    throw new ClientError(400, 'The form body has a malformed percent-encoding.');
+  }
   if (/json/.test(media.essence)) {
     try {
       return JSON.parse(content);

@@ -40,6 +40,7 @@ const rows: Row[] = [
   { name: 'deeply nested JSON', change: (r) => withBody(`${'['.repeat(5000)}${']'.repeat(5000)}`, r.headers['content-type'] ?? 'application/json')(r) },
   { name: 'a number past double precision', change: (r) => withBody('{"amount": 1e400}', r.headers['content-type'] ?? 'application/json')(r) },
   { name: 'non-ASCII property names', change: (r) => withBody('{"\u00e9\ud83d\ude00": [], "\u0000": 1}', r.headers['content-type'] ?? 'application/json')(r) },
+  { name: 'a form body with a malformed percent-encoding', change: (r) => (r.headers['content-type']?.includes('form') ? withBody('client_id=%%%&grant_type=password')(r) : r) },
   { name: 'an empty body', change: (r) => ({ ...r, body: undefined }) },
   { name: 'method PATCH', change: (r) => ({ ...r, method: 'PATCH' }), expect: [405] },
   { name: 'a malformed percent-encoding in the path', change: (r) => ({ ...r, path: r.path.replace(/^\/[^/?]+/, '$&%zz') }), expect: [400], offPath: true },
