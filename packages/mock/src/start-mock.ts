@@ -3,7 +3,7 @@ import { getHttpOperationsFromSpec, type IHttpConfig } from '@stoplight/prism-ht
 import { listBundledApis } from '@carrier-api/specs';
 import { MockStartError } from './errors.js';
 import { createPrismHttpServer, type PrismHttpServer } from './prism-server.js';
-import { createSandboxLayer, SandboxAdminError, type SandboxControl } from './sandbox/sandbox.js';
+import { createSandboxLayer, SandboxAdminError, seedProblem, type SandboxControl } from './sandbox/sandbox.js';
 import { MemoryStore } from './sandbox/store.js';
 import type { FaultSpec, JournalEntry, RequestFilter, ResolvedSandboxSettings, SandboxOptions, SandboxSeed } from './sandbox/types.js';
 
@@ -154,6 +154,8 @@ function resolveSettings(options: SandboxOptions): ResolvedSandboxSettings {
     return value;
   };
   if (options.pin !== undefined && (typeof options.pin !== 'string' || options.pin === '')) throw new MockStartError('INVALID_OPTIONS', 'sandbox.pin must be a non-empty string.');
+  const problem = options.seed === undefined ? undefined : seedProblem(options.seed);
+  if (problem) throw new MockStartError('INVALID_OPTIONS', `sandbox.seed: ${problem}`);
   return {
     pin: options.pin ?? '1234',
     maxPinAttempts: positive('maxPinAttempts', options.maxPinAttempts, 3),

@@ -208,6 +208,7 @@ describe('sandbox: options', () => {
   it('refuses bad options with a typed error', async () => {
     await expect(startMock({ apis: ['centili-payments'], sandbox: { maxPinAttempts: 0 } })).rejects.toMatchObject({ name: 'MockStartError', code: 'INVALID_OPTIONS' });
     await expect(startMock({ apis: ['centili-payments'], sandbox: { pin: '' } })).rejects.toBeInstanceOf(MockStartError);
+    await expect(startMock({ apis: ['centili-payments'], sandbox: { seed: { dataPools: [{ serviceKey: 'k', operator: 'o', totalAmount: -1 }] } } })).rejects.toThrow(/dataPools\[0\]\.totalAmount must be a non-negative integer/);
   });
 
   it('only accepts the listed users when `users` is given', async () => {
@@ -294,6 +295,19 @@ describe('sandbox: journal, faults, reset', () => {
     const replay = await payments.call('startTransaction', { body: start, headers: { 'idempotency-key': 'dropped' } });
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect((await mock.requests('centili-payments', { operationId: 'startTransaction' })).map((entry) => entry.status)).toEqual([null, null, 200]);
+  });
+
+  it('refuses a bad seed with 400 naming the field', async () => {
+    for (const [body, message] of [
+      ['{"dataPools": "x"}', /"dataPools" must be a list of objects/],
+      ['{"pools": []}', /Unknown seed field "pools"/],
+      ['[1]', /A seed is a JSON object/],
+      ['{"pin": 1234}', /"pin" must be a non-empty string/],
+    ] as const) {
+      const response = await send(payments.base, { method: 'POST', path: '/__admin/seed', headers: { 'content-type': 'application/json' }, body });
+      expect(response.status).toBe(400);
+      expect((response.json as { message: string }).message).toMatch(message);
+    }
   });
 
   it('refuses a bad fault with 400 naming the field', async () => {

@@ -75,7 +75,8 @@ export function createSandboxLayer(
       return { id: fault.id };
     },
     async seed(seed) {
-      if (typeof seed !== 'object' || seed === null || Array.isArray(seed)) throw new SandboxAdminError('A seed is a JSON object such as {"dataPools": [...]}.');
+      const problem = seedProblem(seed);
+      if (problem) throw new SandboxAdminError(problem);
       await store.set('admin:seed', seed);
     },
   };
@@ -223,6 +224,32 @@ function faultProblem(spec: FaultSpec, operationIds: Set<string | undefined>): s
   if (spec.delayMs !== undefined && (!Number.isInteger(spec.delayMs) || spec.delayMs < 0 || spec.delayMs > 600_000)) return '"delayMs" must be an integer from 0 to 600000 (milliseconds).';
   if (spec.drop !== undefined && spec.drop !== 'before' && spec.drop !== 'after') return '"drop" must be "before" or "after".';
   if (spec.times !== undefined && (!Number.isInteger(spec.times) || spec.times < 1)) return '"times" must be a positive integer.';
+  return undefined;
+}
+
+const seedLists = ['dataPools', 'subscribers', 'services', 'countries', 'servicePackages', 'packages', 'dataGiftingServices'] as const;
+
+/** Why a seed cannot be used, naming the field; undefined when it can. */
+export function seedProblem(seed: unknown): string | undefined {
+  if (typeof seed !== 'object' || seed === null || Array.isArray(seed)) return 'A seed is a JSON object such as {"dataPools": [...]}.';
+  for (const [name, value] of Object.entries(seed)) {
+    if (name === 'pin') {
+      if (typeof value !== 'string' || value === '') return '"pin" must be a non-empty string.';
+      continue;
+    }
+    if (!(seedLists as readonly string[]).includes(name)) return `Unknown seed field "${name}"; the fields are pin, ${seedLists.join(', ')}.`;
+    if (!Array.isArray(value) || value.some((item) => typeof item !== 'object' || item === null || Array.isArray(item))) return `"${name}" must be a list of objects.`;
+  }
+  const seeded = seed as SandboxSeed;
+  for (const [index, pool] of (seeded.dataPools ?? []).entries()) {
+    if (typeof pool.serviceKey !== 'string' || typeof pool.operator !== 'string') return `dataPools[${index}] needs "serviceKey" and "operator" strings.`;
+    if (!Number.isInteger(pool.totalAmount) || pool.totalAmount < 0) return `dataPools[${index}].totalAmount must be a non-negative integer (MB).`;
+    if (pool.assignedAmount !== undefined && (!Number.isInteger(pool.assignedAmount) || pool.assignedAmount < 0 || pool.assignedAmount > pool.totalAmount)) {
+      return `dataPools[${index}].assignedAmount must be an integer from 0 to totalAmount (MB).`;
+    }
+  }
+  for (const [index, subscriber] of (seeded.subscribers ?? []).entries()) if (typeof subscriber.msisdn !== 'string') return `subscribers[${index}] needs an "msisdn" string.`;
+  for (const [index, entry] of (seeded.packages ?? []).entries()) if (!Array.isArray(entry.packages)) return `packages[${index}].packages must be a list.`;
   return undefined;
 }
 
