@@ -69,7 +69,9 @@ export const centiliTokenPath = '/auth/realms/api/protocol/openid-connect/token'
  * port cannot serve them all). Requests are validated, credentials checked, and `Prefer: code=`
  * / `Prefer: example=` select documented responses. With `sandbox`, a stateful sandbox instead.
  *
- * @throws MockStartError `UNKNOWN_API`, `PORT_IN_USE`, `INVALID_SPEC`, `LISTEN_FAILED`, `INVALID_OPTIONS` (a bad sandbox option).
+ * @param options - Which APIs, where (host, first port), plain or `sandbox`; every field optional.
+ * @returns The URL of each API, its token URL, `close()`, and (sandbox) the journal, faults, reset and seeds.
+ * @throws MockStartError `UNKNOWN_API`, `PORT_IN_USE`, `INVALID_SPEC`, `LISTEN_FAILED`, `INVALID_OPTIONS` (a bad sandbox option or seed); ports taken before the failure are released.
  */
 export async function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
   const specFiles = resolveSpecFiles(options);
