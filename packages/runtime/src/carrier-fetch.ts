@@ -2,6 +2,7 @@ import { createOperationMatcher, type ApiDefinition } from './api-definition.js'
 import { createAuthProvider, type ApiKeyAuth, type AuthProvider, type OAuth2Auth } from './auth.js';
 import { CarrierAbortError, CarrierNetworkError, CarrierTimeoutError, CarrierValidationError, type CarrierError, type RequestContext } from './errors.js';
 import { isLightRequest } from './light-request.js';
+import { errorFromResponse } from './result.js';
 import { redactHeaders, redactText } from './redact.js';
 import { assertRequestReference, generateRequestReference } from './request-reference.js';
 import { backoffDelay, isSafeToRetry, parseRetryAfter, resolveRetryPolicy, type RetryOptions } from './retry.js';
@@ -62,6 +63,11 @@ export interface CarrierFetchOptions {
   deadline?: number | false;
   /** Told of every request, response, retry and failure; for logs and metrics. Must not throw (what it throws is ignored). */
   onEvent?: (event: CarrierEvent) => void;
+  /**
+   * Reject with a CarrierApiError on a final error status instead of resolving with the
+   * Response (the SDKs: no middleware then needs a `response.clone()` per call). Default false.
+   */
+  throwOnHttpError?: boolean;
 }
 
 export type CarrierFetch = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
@@ -213,6 +219,7 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
   const apiKeyHeader = options.definition.auth.type === 'apiKey' ? options.definition.auth.header.toLowerCase() : undefined;
   const findOperation = createOperationMatcher(options.definition);
   const onEvent = options.onEvent;
+  const throwOnHttpError = options.throwOnHttpError === true;
   const emit = (event: CarrierEvent) => {
     try {
       onEvent!(event);
@@ -393,6 +400,7 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
       // Read from the final response when asked for (getRequestContext), not on every call.
       context.requestId = undefined;
       remember(response, { context, response, secrets });
+      if (throwOnHttpError && !response.ok) throw await errorFromResponse(response);
       return response;
     }
 
@@ -425,7 +433,7 @@ function lowerAuthHeaders(headers: HeaderRecord): Record<string, string> {
  * What every generated client and SDK factory takes.
  * @typeParam TAuth - OAuth2Auth (Centili) or ApiKeyAuth (MTN).
  */
-export interface ClientOptions<TAuth> extends Omit<CarrierFetchOptions, 'definition' | 'auth'> {
+export interface ClientOptions<TAuth> extends Omit<CarrierFetchOptions, 'definition' | 'auth' | 'throwOnHttpError'> {
   /** Where the API lives; default: the spec's first server. A mock: the URL carrier-mock prints. */
   baseUrl?: string;
   auth: TAuth;

@@ -30,4 +30,4 @@ export {
 } from './errors.js';
 export { backoffDelay, isSafeToRetry, parseRetryAfter, resolveRetryPolicy, type RetryEvent, type RetryOptions } from './retry.js';
 export { assertRequestReference, generateRequestReference } from './request-reference.js';
-export { carrierSdkMiddleware, errorFromResponse, expectData } from './result.js';
+export { carrierSdkErrorMiddleware, carrierSdkMiddleware, errorFromResponse, expectData } from './result.js';

@@ -71,3 +71,14 @@ export const carrierSdkMiddleware = {
     throw error;
   },
 };
+
+/**
+ * The SDKs' typescript-fetch middleware when their carrier fetch throws on error statuses
+ * (`throwOnHttpError`): our errors are thrown as they are rather than wrapped in the generator's
+ * FetchError, and no `post` hook makes typescript-fetch clone every response.
+ */
+export const carrierSdkErrorMiddleware = {
+  async onError({ error }: { error: unknown }): Promise<Response | undefined> {
+    throw error;
+  },
+};

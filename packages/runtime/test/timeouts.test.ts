@@ -208,3 +208,17 @@ describe('input the carrier fetch refuses before sending', () => {
     await expect(fetch('/auth/transactions', post())).rejects.toMatchObject({ name: 'CarrierValidationError', field: 'url' });
   });
 });
+
+describe('throwOnHttpError (the SDKs)', () => {
+  it('rejects with the CarrierApiError of a final error status, after the retries', async () => {
+    const fetch = await start(
+      { 'POST /auth/transactions': sequence({ status: 503, body: {} }, { status: 400, body: { code: 'INVALID', message: 'bad price' }, headers: { 'X-Request-Id': 'r-9' } }) },
+      { throwOnHttpError: true },
+    );
+    const error = await fetch(`${server.url}/auth/transactions`, post()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'CarrierApiError', status: 400, code: 'INVALID', attempts: 2, requestId: 'r-9', operationId: 'startTransaction' });
+    await server.close();
+    const ok = await start({ 'GET /auth/transactions/t-1': () => ({ status: 200, body: { transactionId: 't-1' } }) }, { throwOnHttpError: true });
+    expect((await ok(`${server.url}/auth/transactions/t-1`)).status).toBe(200);
+  });
+});

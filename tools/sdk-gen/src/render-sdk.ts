@@ -7,7 +7,7 @@ export const sdkFactoryName = (api: string) => `create${apiTypeName(api)}Sdk`;
 export function renderSdkFactory(api: string, document: OpenApiDocument): Record<string, string> {
   const name = apiTypeName(api);
   const authType = buildApiDefinition(api, document).auth.type === 'apiKey' ? 'ApiKeyAuth' : 'OAuth2Auth';
-  const sdk = `${generatedHeader(api)}import { carrierSdkMiddleware, createCarrierFetch, type ${authType}, type ClientOptions } from '@carrier-api/runtime';
+  const sdk = `${generatedHeader(api)}import { carrierSdkErrorMiddleware, createCarrierFetch, type ${authType}, type ClientOptions } from '@carrier-api/runtime';
 import { ${name}Api } from './apis/index.js';
 import { Configuration } from './runtime.js';
 import { apiDefinition } from './definition.js';
@@ -42,8 +42,9 @@ export function ${sdkFactoryName(api)}(options: ${name}SdkOptions): ${name}Api {
   return new ${name}Api(
     new Configuration({
       basePath: baseUrl ?? apiDefinition.defaultBaseUrl,
-      fetchApi: createCarrierFetch({ ...fetchOptions, definition: apiDefinition }),
-      middleware: [carrierSdkMiddleware],
+      // Error statuses are thrown by the carrier fetch itself: no post middleware, no clone per call.
+      fetchApi: createCarrierFetch({ ...fetchOptions, definition: apiDefinition, throwOnHttpError: true }),
+      middleware: [carrierSdkErrorMiddleware],
     }),
   );
 }
