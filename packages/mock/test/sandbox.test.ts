@@ -154,6 +154,14 @@ describe('sandbox: payment transactions', () => {
     expect((await payments.call('startTransaction', { body: start, headers })).text).toBe((await first).text);
   });
 
+  it('still answers a Prefer for a documented error status without executing; a 2xx preference does not override state', async () => {
+    const id = await startOne();
+    const preferred = await payments.call('releaseTransaction', { params: { transactionId: id }, headers: { prefer: 'code=404' } });
+    expect(preferred.json).toEqual({ code: 'NOT_FOUND', message: 'Transaction not found' });
+    expect(await state(id)).toBe('PENDING');
+    expect((await payments.call('getTransaction', { params: { transactionId: 'unknown' }, headers: { prefer: 'code=200' } })).status).toBe(404);
+  });
+
   it('describes validation failures in the API’s error body, naming the field and the rule', async () => {
     const response = await payments.call('submitPin', { params: { transactionId: 't' }, body: { pin: 1234 } });
     expect(response.status).toBe(400);
