@@ -9,7 +9,7 @@ export interface LightRequest {
   readonly headers: Headers | Record<string, string> | undefined;
   readonly body: unknown;
   readonly signal: AbortSignal | undefined;
-  readonly redirect: RequestRedirect | undefined;
+  readonly redirect: 'follow' | 'error' | 'manual' | undefined;
 }
 
 export function isLightRequest(value: unknown): value is LightRequest {
@@ -47,7 +47,7 @@ export function createLightRequests() {
         headers: init.headers as LightRequest['headers'],
         body: init.body ?? undefined,
         signal: init.signal ?? undefined,
-        redirect: init.redirect,
+        redirect: init.redirect as LightRequest['redirect'],
       };
       return request as never;
     }
