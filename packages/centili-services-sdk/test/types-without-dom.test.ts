@@ -11,7 +11,7 @@ const cases = [
   { build: 'CJS', file: 'consumer.cts', from: join(dist, 'index.cjs') },
 ];
 
-describe('the SDK's .d.ts (and the runtime's they import) compile without the DOM lib', () => {
+describe('the SDK .d.ts (and the runtime ones they import) compile without the DOM lib', () => {
   it.each(cases)('$build', ({ file, from }) => {
     const dir = mkdtempSync(join(tmpdir(), 'sdk-nodom-'));
     try {
