@@ -51,7 +51,8 @@ export interface CarrierFetchOptions {
   /** The fetch to send with (undici's, a test double...). Default: globalThis.fetch. */
   fetch?: typeof globalThis.fetch;
   /**
-   * Time limit of one attempt in ms, until the response headers arrive. A timed-out attempt of a
+   * Time limit of one attempt in ms, until the response headers arrive (the body is read under
+   * your own `signal` only). A timed-out attempt of a
    * read or of a call carrying an Idempotency-Key is retried with the same key; the last one ends
    * in a CarrierTimeoutError. Default 30 000; `false`: none.
    */
@@ -131,7 +132,7 @@ export function getResponseSecrets(response: Response): readonly string[] {
   return remembered.get(response)?.secrets() ?? [];
 }
 
-/** Sentinel reasons of our own aborts. */
+/** The reason of our own aborts (timeout, deadline). */
 const TIMED_OUT = Symbol('timeout');
 
 type HeaderRecord = Record<string, string>;
@@ -311,31 +312,28 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
         attemptHeaders = { ...headers };
         for (const name in authHeaders) attemptHeaders[name.toLowerCase()] = authHeaders[name]!;
       }
-      context.attempts += 1;
+      if (callerSignal?.aborted) throw fail(new CarrierAbortError(context, callerSignal.reason, secrets()), 'aborted', Date.now());
       const attemptStarted = Date.now();
+      const remaining = deadlineAt === undefined ? undefined : deadlineAt - attemptStarted;
+      if (remaining !== undefined && remaining <= 0) throw fail(new CarrierTimeoutError(context, 'deadline', deadline!, secrets()), 'timeout', attemptStarted);
+      context.attempts += 1;
 
-      // One controller and at most one timer per attempt: the sooner of timeout and deadline.
-      let controller: AbortController | undefined;
+      // At most one controller and one timer per attempt: the sooner of timeout and deadline. The
+      // caller's signal is joined to it, and keeps covering the body after the headers came.
+      let signal = callerSignal;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let limit: 'timeout' | 'deadline' | undefined;
-      let onCallerAbort: (() => void) | undefined;
-      const remaining = deadlineAt === undefined ? undefined : deadlineAt - attemptStarted;
-      if (attemptTimeout !== undefined || remaining !== undefined || callerSignal) {
-        const ctrl = (controller = new AbortController());
+      if (attemptTimeout !== undefined || remaining !== undefined) {
+        const controller = new AbortController();
         const byDeadline = remaining !== undefined && (attemptTimeout === undefined || remaining <= attemptTimeout);
-        const ms = byDeadline ? remaining : attemptTimeout;
-        if (ms !== undefined) {
-          if (ms <= 0) throw fail(new CarrierTimeoutError(context, 'deadline', deadline!, secrets()), 'timeout', attemptStarted);
-          timer = setTimeout(() => {
+        timer = setTimeout(
+          () => {
             limit = byDeadline ? 'deadline' : 'timeout';
-            ctrl.abort(TIMED_OUT);
-          }, ms);
-        }
-        if (callerSignal) {
-          const signal = callerSignal;
-          onCallerAbort = () => ctrl.abort(signal.reason);
-          signal.addEventListener('abort', onCallerAbort, { once: true });
-        }
+            controller.abort(TIMED_OUT);
+          },
+          byDeadline ? remaining : attemptTimeout,
+        );
+        signal = callerSignal ? AbortSignal.any([callerSignal, controller.signal]) : controller.signal;
       }
       if (onEvent) emit({ ...eventBase(attemptStarted), type: 'request', headers: redactHeaders(attemptHeaders, secrets(), apiKeyHeader) });
 
@@ -343,7 +341,7 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
       try {
         const requestInit: RequestInit = { method, headers: attemptHeaders };
         if (body !== undefined) requestInit.body = body;
-        if (controller) requestInit.signal = controller.signal;
+        if (signal) requestInit.signal = signal;
         if (redirect !== undefined) requestInit.redirect = redirect;
         response = await (sendsRequests ? send(new Request(url, requestInit)) : send(url, requestInit));
       } catch (error) {
@@ -364,7 +362,6 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
         continue;
       } finally {
         if (timer !== undefined) clearTimeout(timer);
-        if (onCallerAbort) callerSignal!.removeEventListener('abort', onCallerAbort);
       }
 
       if (onEvent) {
