@@ -3,3 +3,5 @@ export { MockStartError, type MockErrorCode } from './errors.js';
 export { SandboxAdminError } from './sandbox/sandbox.js';
 export { MemoryStore, type SandboxStore } from './sandbox/store.js';
 export type { DataPoolSeed, FaultSpec, JournalEntry, RequestFilter, SandboxOptions, SandboxSeed, SubscriberSeed } from './sandbox/types.js';
+export { RedisStore, StoreUnavailableError, defaultRedisPrefix, type RedisStoreOptions } from './sandbox/redis-store.js';
+export type { StoreHealth } from './sandbox/store.js';

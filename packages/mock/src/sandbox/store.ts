@@ -30,6 +30,17 @@ export interface SandboxStore {
   list<T>(key: string): Promise<T[]>;
   /** Deletes every key starting with `prefix`. */
   deletePrefix(prefix: string): Promise<void>;
+  /** Whether the store answers (`GET /__admin/health`); a store without it is taken as up. Never throws. */
+  health?(): Promise<StoreHealth>;
+}
+
+/** What `GET /__admin/health` reports of a store. */
+export interface StoreHealth {
+  up: boolean;
+  /** Which store, e.g. `memory` or `redis redis://127.0.0.1:6379 prefix carrier-mock:`. */
+  store: string;
+  /** Why it is down. */
+  detail?: string;
 }
 
 interface Entry {
@@ -114,6 +125,10 @@ export class MemoryStore implements SandboxStore {
     for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
     for (const key of [...this.lists.keys()]) if (key.startsWith(prefix)) this.lists.delete(key);
   }
+
+  async health(): Promise<StoreHealth> {
+    return { up: true, store: 'memory' };
+  }
 }
 
 /** A view of a store under a key prefix: each sandboxed API keeps its state under its own. */
@@ -129,5 +144,6 @@ export function scopedStore(store: SandboxStore, prefix: string): SandboxStore {
     append: (key, value, options) => store.append(k(key), value, options),
     list: (key) => store.list(k(key)),
     deletePrefix: (key) => store.deletePrefix(k(key)),
+    health: async () => (store.health ? store.health() : { up: true, store: store instanceof MemoryStore ? 'memory' : 'custom' }),
   };
 }
