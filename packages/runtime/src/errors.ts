@@ -83,6 +83,8 @@ export class CarrierError extends Error {
 
   /** `error instanceof CarrierApiError` holds for errors of any copy of the runtime. */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // A subclass of the caller's own (no `kind` of its own) keeps the ordinary prototype check.
+    if (!Object.prototype.hasOwnProperty.call(this, 'kind')) return Function.prototype[Symbol.hasInstance].call(this, value);
     return isKind(value, this.kind);
   }
 

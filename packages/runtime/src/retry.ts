@@ -20,7 +20,9 @@ export interface RetryEvent {
   operationId: string | undefined;
   /** The attempt that failed (1 for the first). */
   attempt: number;
+  /** The wait before the next attempt, in ms. */
   delayMs: number;
+  /** `HTTP 503`, `network error`, `timeout`. */
   reason: string;
 }
 
@@ -29,6 +31,11 @@ export type ResolvedRetryPolicy = Required<Omit<RetryOptions, 'onRetry'>> & Pick
 /** Never retried, whatever the caller configures: the server has decided (400/401/404/429/501). */
 const finalStatuses = new Set([400, 401, 403, 404, 405, 406, 415, 422, 429, 501]);
 
+/**
+ * The retry options with their defaults filled in.
+ * @param options - What the caller passed; `false` means one attempt.
+ * @throws RangeError when `maxAttempts` is not an integer of at least 1.
+ */
 export function resolveRetryPolicy(options: RetryOptions | false | undefined): ResolvedRetryPolicy {
   const given = options === false ? { maxAttempts: 1 } : (options ?? {});
   const policy: ResolvedRetryPolicy = {
@@ -69,6 +76,7 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** Waits `ms` milliseconds; rejects with the signal's reason when it aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);

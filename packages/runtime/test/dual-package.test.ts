@@ -36,3 +36,14 @@ describe('errors are recognised across the ESM and CJS copies of the runtime', (
     expect(new Error('plain')).not.toBeInstanceOf(checker.CarrierError);
   });
 });
+
+describe('instanceof with a subclass of the caller', () => {
+  it('checks the prototype chain, not the brand', () => {
+    class PaymentDeclined extends esm.CarrierApiError {}
+    const declined = new PaymentDeclined(402, {}, context);
+    const other = new esm.CarrierApiError(402, {}, context);
+    expect(declined).toBeInstanceOf(PaymentDeclined);
+    expect(other).not.toBeInstanceOf(PaymentDeclined);
+    expect(declined).toBeInstanceOf(cjs.CarrierApiError);
+  });
+});
