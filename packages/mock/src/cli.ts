@@ -3,13 +3,16 @@ import { MockStartError } from './errors.js';
 import { startMock, type RunningMock } from './start-mock.js';
 
 const usage = `usage: carrier-mock [apis...] [--port 4010] [--host 127.0.0.1] [--dynamic] [--verbose] [--describe-violations]
-                    [--sandbox [--pin 1234] [--max-pin-attempts 3] [--token-ttl 300] [--api-key K]...]
+                    [--sandbox [--pin 1234] [--max-pin-attempts 3] [--token-ttl 300] [--api-key K]...
+                               [--store redis://127.0.0.1:6379[/db] [--store-prefix carrier-mock:]]]
 
 Serves a Prism mock of each API (all by default) on consecutive ports from --port and prints
 "<api> <url>" per line. Stops on SIGINT or SIGTERM. --sandbox serves stateful sandboxes instead
 (real tokens, transactions, PIN, Idempotency-Key replay, /__admin/ on each port); --token-ttl is
 in seconds; --describe-violations makes the plain mock's 400s name the field and the rule, as the
-sandbox's do; --api-key (repeatable) makes the MTN sandbox accept only those keys.`;
+sandbox's do; --api-key (repeatable) makes the MTN sandbox accept only those keys; --store keeps
+the sandbox's state in Redis, so that every instance started with the same --store and
+--store-prefix (default carrier-mock:) acts as one sandbox.`;
 
 export async function main(argv: string[]): Promise<void> {
   let parsed;
@@ -28,6 +31,8 @@ export async function main(argv: string[]): Promise<void> {
         'max-pin-attempts': { type: 'string' },
         'token-ttl': { type: 'string' },
         'api-key': { type: 'string', multiple: true },
+        store: { type: 'string' },
+        'store-prefix': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -46,10 +51,18 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
 
-  const sandboxFlags = ['pin', 'max-pin-attempts', 'token-ttl', 'api-key'] as const;
+  const sandboxFlags = ['pin', 'max-pin-attempts', 'token-ttl', 'api-key', 'store', 'store-prefix'] as const;
   const misplaced = sandboxFlags.filter((flag) => values[flag] !== undefined && !values.sandbox);
   if (misplaced.length > 0) {
     console.error(`--${misplaced[0]} needs --sandbox`);
+    process.exit(2);
+  }
+  if (values['store-prefix'] !== undefined && values.store === undefined) {
+    console.error('--store-prefix needs --store');
+    process.exit(2);
+  }
+  if (values.store !== undefined && !/^rediss?:\/\/[^/]/.test(values.store)) {
+    console.error(`--store must be a redis:// URL such as redis://127.0.0.1:6379/0, got "${values.store}"`);
     process.exit(2);
   }
   const integer = (flag: 'max-pin-attempts' | 'token-ttl'): number | undefined => {
@@ -62,7 +75,8 @@ export async function main(argv: string[]): Promise<void> {
     }
     return value;
   };
-  const sandbox = values.sandbox ? { pin: values.pin, maxPinAttempts: integer('max-pin-attempts'), tokenTtlSeconds: integer('token-ttl'), apiKeys: values['api-key'] } : undefined;
+  const store = values.store === undefined ? undefined : { url: values.store, prefix: values['store-prefix'] };
+  const sandbox = values.sandbox ? { pin: values.pin, maxPinAttempts: integer('max-pin-attempts'), tokenTtlSeconds: integer('token-ttl'), apiKeys: values['api-key'], store } : undefined;
 
   // Handlers first: a signal that arrives while the servers start still stops them cleanly.
   let mock: RunningMock | undefined;

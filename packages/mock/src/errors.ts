@@ -1,4 +1,4 @@
-export type MockErrorCode = 'UNKNOWN_API' | 'PORT_IN_USE' | 'INVALID_SPEC' | 'LISTEN_FAILED' | 'INVALID_OPTIONS';
+export type MockErrorCode = 'UNKNOWN_API' | 'PORT_IN_USE' | 'INVALID_SPEC' | 'LISTEN_FAILED' | 'INVALID_OPTIONS' | 'STORE_UNAVAILABLE';
 
 /** Why a mock could not start; `exitCode` is what the CLI exits with. */
 export class MockStartError extends Error {

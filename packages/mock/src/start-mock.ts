@@ -4,7 +4,8 @@ import { listBundledApis } from '@carrier-api/specs';
 import { MockStartError } from './errors.js';
 import { createPrismHttpServer, type PrismHttpServer } from './prism-server.js';
 import { createSandboxLayer, SandboxAdminError, seedProblem, type SandboxControl } from './sandbox/sandbox.js';
-import { MemoryStore } from './sandbox/store.js';
+import { RedisStore, type RedisStoreOptions } from './sandbox/redis-store.js';
+import { MemoryStore, type SandboxStore } from './sandbox/store.js';
 import type { FaultSpec, JournalEntry, RequestFilter, ResolvedSandboxSettings, SandboxOptions, SandboxSeed } from './sandbox/types.js';
 
 export interface StartMockOptions {
@@ -71,7 +72,7 @@ export const centiliTokenPath = '/auth/realms/api/protocol/openid-connect/token'
  *
  * @param options - Which APIs, where (host, first port), plain or `sandbox`; every field optional.
  * @returns The URL of each API, its token URL, `close()`, and (sandbox) the journal, faults, reset and seeds.
- * @throws MockStartError `UNKNOWN_API`, `PORT_IN_USE`, `INVALID_SPEC`, `LISTEN_FAILED`, `INVALID_OPTIONS` (a bad sandbox option or seed); ports taken before the failure are released.
+ * @throws MockStartError `UNKNOWN_API`, `PORT_IN_USE`, `INVALID_SPEC`, `LISTEN_FAILED`, `INVALID_OPTIONS` (a bad sandbox option or seed, a store URL that is not `redis://`), `STORE_UNAVAILABLE` (`sandbox.store.url` did not answer within its `connectTimeoutMs`, default 2000 ms, twice over); ports taken before the failure are released.
  */
 export async function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
   const specFiles = resolveSpecFiles(options);
@@ -89,12 +90,13 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
 
   const sandboxOptions: SandboxOptions | undefined = options.sandbox === true ? {} : options.sandbox || undefined;
   const settings = sandboxOptions ? resolveSettings(sandboxOptions) : undefined;
-  const store = sandboxOptions ? (sandboxOptions.store ?? new MemoryStore(settings!.clock)) : undefined;
+  const ownedStore = sandboxOptions && isRedisOptions(sandboxOptions.store) ? await connectRedis(sandboxOptions.store) : undefined;
+  const store: SandboxStore | undefined = sandboxOptions ? (ownedStore ?? (sandboxOptions.store as SandboxStore | undefined) ?? new MemoryStore(settings!.clock)) : undefined;
   const controls: Record<string, SandboxControl> = {};
 
   const servers: PrismHttpServer[] = [];
   const urls: Record<string, string> = {};
-  const closeAll = () => Promise.all(servers.map((server) => server.close().catch(() => undefined))).then(() => undefined);
+  const closeAll = () => Promise.all([...servers.map((server) => server.close().catch(() => undefined)), ownedStore?.close()]).then(() => undefined);
   try {
     let index = 0;
     for (const [api, file] of Object.entries(specFiles)) {
@@ -147,6 +149,27 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     },
     seed: async (api, seed) => (await control(api)).seed(seed),
   };
+}
+
+function isRedisOptions(store: SandboxOptions['store']): store is RedisStoreOptions {
+  return typeof store === 'object' && store !== null && typeof (store as { url?: unknown }).url === 'string' && typeof (store as { get?: unknown }).get !== 'function';
+}
+
+/** A RedisStore of `startMock`'s own, connected. */
+async function connectRedis(options: RedisStoreOptions): Promise<RedisStore> {
+  let store: RedisStore;
+  try {
+    store = new RedisStore(options);
+  } catch (error) {
+    throw new MockStartError('INVALID_OPTIONS', `sandbox.store: ${(error as Error).message}`);
+  }
+  try {
+    await store.ready(2 * (options.connectTimeoutMs ?? 2000));
+  } catch (error) {
+    await store.close();
+    throw new MockStartError('STORE_UNAVAILABLE', `sandbox.store: ${(error as Error).message}`);
+  }
+  return store;
 }
 
 function resolveSettings(options: SandboxOptions): ResolvedSandboxSettings {

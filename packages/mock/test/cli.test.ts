@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startTestRedis } from './support/redis.js';
 
 const bin = join(import.meta.dirname, '..', 'bin', 'carrier-mock.js');
 
@@ -99,6 +100,41 @@ describe('carrier-mock CLI', () => {
       run.child.kill('SIGTERM');
     }
     expect(await run.exited).toBe(0);
+  });
+
+  it('--store: two carrier-mock processes on one Redis are one sandbox (a token of one works on the other); --store-prefix keeps a third apart', async () => {
+    const redis = await startTestRedis();
+    const runs = [
+      runCli(['centili-payments', '--port', '0', '--sandbox', '--store', redis.url], 1),
+      runCli(['centili-payments', '--port', '0', '--sandbox', '--store', `${redis.url}/0`], 1),
+      runCli(['centili-payments', '--port', '0', '--sandbox', '--store', redis.url, '--store-prefix', 'elsewhere:'], 1),
+    ];
+    try {
+      await Promise.all(runs.map((run) => run.ready));
+      const [one, two, apart] = runs.map((run) => run.output().stdout.trim().split(' ')[1]!);
+      const token = await fetch(`${one}/auth/realms/api/protocol/openid-connect/token`, { method: 'POST', body: new URLSearchParams({ client_id: 'c', grant_type: 'password', username: 'u', password: 'p' }) });
+      const headers = { Authorization: `Bearer ${((await token.json()) as { access_token: string }).access_token}` };
+      expect((await fetch(`${two}/auth/transactions/t-1`, { headers })).status).toBe(404);
+      expect((await fetch(`${apart}/auth/transactions/t-1`, { headers })).status).toBe(401);
+      expect(await (await fetch(`${two}/__admin/health`)).json()).toMatchObject({ status: 'up', store: expect.stringContaining('prefix carrier-mock:') });
+    } finally {
+      for (const run of runs) run.child.kill('SIGTERM');
+      const codes = await Promise.all(runs.map((run) => run.exited));
+      await redis.dispose();
+      expect(codes).toEqual([0, 0, 0]);
+    }
+  });
+
+  it('exits 2 on a --store that is not a redis:// URL or a --store-prefix without --store, and 1 when the store cannot be reached', async () => {
+    const [notRedis, prefixOnly, unreachable] = [
+      runCli(['--sandbox', '--store', 'localhost:6379']),
+      runCli(['--sandbox', '--store-prefix', 'x:']),
+      runCli(['centili-payments', '--port', '0', '--sandbox', '--store', 'redis://127.0.0.1:1']),
+    ];
+    expect(await Promise.all([notRedis.exited, prefixOnly.exited, unreachable.exited])).toEqual([2, 2, 1]);
+    expect(notRedis.output().stderr).toContain('--store must be a redis:// URL');
+    expect(prefixOnly.output().stderr).toContain('--store-prefix needs --store');
+    expect(unreachable.output().stderr).toContain('did not answer');
   });
 
   it('exits 2 on a sandbox flag without --sandbox', async () => {

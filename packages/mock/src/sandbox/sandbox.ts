@@ -5,7 +5,8 @@ import type { IHttpOperation } from '@stoplight/types';
 import { errorBody } from '../http-support.js';
 import type { Answer, PreparedRequest, ServerLayer } from '../prism-server.js';
 import { behaviourOf } from './rules/index.js';
-import { scopedStore, type SandboxStore } from './store.js';
+import { StoreUnavailableError } from './redis-store.js';
+import { scopedStore, type SandboxStore, type StoreHealth } from './store.js';
 import { checkBearer } from './rules/centili-token.js';
 import type { FaultSpec, JournalEntry, RequestFilter, ResolvedSandboxSettings, RuleContext, SandboxSeed } from './types.js';
 
@@ -20,6 +21,8 @@ export interface SandboxControl {
   reset(): Promise<void>;
   fault(spec: FaultSpec): Promise<{ id: string }>;
   seed(seed: SandboxSeed): Promise<void>;
+  /** Whether the store answers; never throws. */
+  health(): Promise<StoreHealth>;
 }
 
 interface StoredFault extends FaultSpec {
@@ -79,6 +82,7 @@ export function createSandboxLayer(
       if (problem) throw new SandboxAdminError(problem);
       await store.set('admin:seed', seed);
     },
+    health: () => store.health!(),
   };
 
   async function claimFault(operationId: string): Promise<StoredFault | undefined> {
@@ -90,7 +94,23 @@ export function createSandboxLayer(
     return undefined;
   }
 
+  /**
+   * The store unreachable (Redis down): 503 in the API's error body, `Retry-After: 1`. Nothing
+   * executes half-way without the store, since each step's first store call fails first.
+   */
   async function handle(request: PreparedRequest, prism: () => Promise<Answer>): Promise<Answer | 'drop'> {
+    try {
+      return await handleWithStore(request, prism);
+    } catch (failure) {
+      if (!(failure instanceof StoreUnavailableError)) throw failure;
+      const body = errorBody(request.errorContext, 503, `The sandbox's state store is unavailable; retry later. ${failure.message}`, 'SERVICE_UNAVAILABLE');
+      // The token endpoint's OAuth2 error body has its own code for it (RFC 6749 5.2 / 4.1.2.1).
+      if ('error_description' in body) body.error = 'temporarily_unavailable';
+      return { status: 503, headers: { 'Content-Type': 'application/json', 'Retry-After': '1' }, body };
+    }
+  }
+
+  async function handleWithStore(request: PreparedRequest, prism: () => Promise<Answer>): Promise<Answer | 'drop'> {
     const error = (status: number, message: string, code?: string): Answer => ({
       status,
       headers: { 'Content-Type': 'application/json' },
@@ -170,7 +190,16 @@ export function createSandboxLayer(
     }
   }
 
+  /** Journals a request; while the store is down the entry is lost (the request still gets its 503). */
   async function record(entry: { id: string; method: string; path: string; operationId?: string; headers: IncomingMessage['headers']; body: unknown; status: number | null }): Promise<void> {
+    try {
+      await recordInStore(entry);
+    } catch (failure) {
+      if (!(failure instanceof StoreUnavailableError)) throw failure;
+    }
+  }
+
+  async function recordInStore(entry: { id: string; method: string; path: string; operationId?: string; headers: IncomingMessage['headers']; body: unknown; status: number | null }): Promise<void> {
     const journal: JournalEntry = {
       id: entry.id,
       time: new Date(clock()).toISOString(),
@@ -193,14 +222,19 @@ export function createSandboxLayer(
   async function admin(method: string, path: string, body: unknown): Promise<Answer> {
     const json = (status: number, value: unknown): Answer => ({ status, headers: { 'Content-Type': 'application/json' }, body: value });
     try {
+      if (path === '/__admin/health' && method === 'GET') {
+        const health = await control.health();
+        return json(health.up ? 200 : 503, { status: health.up ? 'up' : 'down', ...health });
+      }
       if (path === '/__admin/requests' && method === 'GET') return json(200, { requests: await control.requests() });
       if (path === '/__admin/requests' && method === 'DELETE') return (await control.clearRequests(), json(200, { cleared: true }));
       if (path === '/__admin/reset' && method === 'POST') return (await control.reset(), json(200, { reset: true }));
       if (path === '/__admin/faults' && method === 'POST') return json(201, await control.fault(body as FaultSpec));
       if (path === '/__admin/seed' && method === 'POST') return (await control.seed(body as SandboxSeed), json(200, { seeded: true }));
-      return json(404, { error: 'not_found', message: `No admin endpoint ${method} ${path}. There are GET/DELETE /__admin/requests, POST /__admin/reset, POST /__admin/faults, POST /__admin/seed.` });
+      return json(404, { error: 'not_found', message: `No admin endpoint ${method} ${path}. There are GET /__admin/health, GET/DELETE /__admin/requests, POST /__admin/reset, POST /__admin/faults, POST /__admin/seed.` });
     } catch (failure) {
       if (failure instanceof SandboxAdminError) return json(400, { error: 'bad_request', message: failure.message });
+      if (failure instanceof StoreUnavailableError) return json(503, { error: 'store_unavailable', message: failure.message });
       throw failure;
     }
   }

@@ -1,4 +1,5 @@
 import type { Answer, PreparedRequest } from '../prism-server.js';
+import type { RedisStoreOptions } from './redis-store.js';
 import type { SandboxStore } from './store.js';
 
 /** A data pool of Centili Data Gifting: what one (serviceKey, operator) may assign, in MB. */
@@ -60,8 +61,14 @@ export interface SandboxOptions {
   journalLimit?: number;
   /** Start state; `POST /__admin/seed` or `mock.seed()` replace it at run time. */
   seed?: SandboxSeed;
-  /** The state store; default a new in-memory one per `startMock()` call. Share one to make several sandboxes act as one. */
-  store?: SandboxStore;
+  /**
+   * The state store; default a new in-memory one per `startMock()` call. Share one to make
+   * several sandboxes act as one: `{ url: 'redis://127.0.0.1:6379/0', prefix? }` keeps every
+   * piece of state in Redis (`startMock` connects, waits for it, and closes it on `close()`),
+   * so that sandboxes in any number of processes sharing that Redis and prefix act as one; or
+   * any `SandboxStore` of yours (you close it).
+   */
+  store?: SandboxStore | RedisStoreOptions;
   /** The clock, in milliseconds since the epoch (token expiry, journal times). Default `Date.now`. */
   clock?: () => number;
 }
