@@ -62,3 +62,4 @@ console.table([
   { server: '@carrier-api/mock (centili-packages)', 'req/s': ours.requestsPerSecond.toFixed(0), 'p50 ms': ours.p50Ms, 'p99 ms': ours.p99Ms, non2xx: ours.non2xx },
   { server: 'prism mock (same bundle)', 'req/s': prism.requestsPerSecond.toFixed(0), 'p50 ms': prism.p50Ms, 'p99 ms': prism.p99Ms, non2xx: prism.non2xx },
 ]);
+await (await import('./sandbox-throughput.ts')).printSandboxThroughput();
