@@ -1,6 +1,6 @@
 import { createOperationMatcher, type ApiDefinition } from './api-definition.js';
 import { createAuthProvider, type ApiKeyAuth, type AuthProvider, type OAuth2Auth } from './auth.js';
-import { CarrierAbortError, CarrierNetworkError, CarrierTimeoutError, CarrierValidationError, type CarrierError, type RequestContext } from './errors.js';
+import { CarrierAbortError, CarrierNetworkError, CarrierParseError, CarrierTimeoutError, CarrierValidationError, type CarrierError, type RequestContext } from './errors.js';
 import { isLightRequest } from './light-request.js';
 import { errorFromResponse } from './result.js';
 import { redactHeaders, redactText } from './redact.js';
@@ -89,12 +89,29 @@ function cloneKeepingContext(this: Response): Response {
   if (entry) {
     remembered.set(copy, entry);
     copy.clone = cloneKeepingContext;
+    copy.json = jsonOrParseError;
   }
   return copy;
 }
 
+/**
+ * `response.json()` as openapi-fetch and typescript-fetch call it, but a body that is not JSON
+ * rejects with a CarrierParseError (operation, idempotency key, attempts) instead of a bare
+ * SyntaxError.
+ */
+async function jsonOrParseError(this: Response): Promise<unknown> {
+  const text = await this.text();
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const entry = remembered.get(this);
+    throw new CarrierParseError(this.status, text, entry ? (getRequestContext(this) ?? entry.context) : { operationId: undefined, method: 'unknown', url: this.url, requestReference: undefined, idempotencyKey: undefined, attempts: 1 }, error, entry?.secrets() ?? []);
+  }
+}
+
 function remember(response: Response, entry: Remembered): void {
   remembered.set(response, entry);
+  response.json = jsonOrParseError;
   if (response.clone === nativeClone) {
     response.clone = cloneKeepingContext;
     return;

@@ -29,7 +29,8 @@ type ErrorKind =
   | 'CarrierNetworkError'
   | 'CarrierTimeoutError'
   | 'CarrierAbortError'
-  | 'CarrierValidationError';
+  | 'CarrierValidationError'
+  | 'CarrierParseError';
 
 function kindsOf(value: unknown): readonly string[] | undefined {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return undefined;
@@ -188,6 +189,31 @@ export class CarrierAbortError extends CarrierError {
 }
 setKinds(CarrierAbortError, ['CarrierError', 'CarrierAbortError']);
 
+/**
+ * The API answered, but its body is not the JSON the operation documents (a proxy's HTML page,
+ * a cut connection). The call may have executed: the idempotency key is kept, as everywhere.
+ */
+export class CarrierParseError extends CarrierError {
+  static override readonly kind: ErrorKind = 'CarrierParseError';
+  readonly status: number;
+  /** The start of the body as received (at most 500 characters), secrets masked. */
+  readonly text: string;
+  /**
+   * @param status - The HTTP status of the answer.
+   * @param text - The body as received.
+   * @param context - The request.
+   * @param cause - What JSON.parse threw.
+   * @param secrets - The credentials to mask.
+   */
+  constructor(status: number, text: string, context: RequestContext, cause: unknown, secrets: readonly string[] = []) {
+    const what = context.operationId ?? `${context.method} ${context.url}`;
+    super(`${what} answered HTTP ${status} with a body that is not valid JSON`, context, secrets, cause);
+    this.status = status;
+    this.text = redactText(text.slice(0, 500), secrets);
+  }
+}
+setKinds(CarrierParseError, ['CarrierError', 'CarrierParseError']);
+
 /** The caller passed something the API would reject; nothing was sent. */
 export class CarrierValidationError extends CarrierError {
   static override readonly kind: ErrorKind = 'CarrierValidationError';
@@ -224,6 +250,11 @@ export function isCarrierNetworkError(error: unknown): error is CarrierNetworkEr
 /** The per-attempt timeout or the deadline ran out. */
 export function isCarrierTimeoutError(error: unknown): error is CarrierTimeoutError {
   return isKind(error, 'CarrierTimeoutError');
+}
+
+/** The API's answer was not valid JSON. */
+export function isCarrierParseError(error: unknown): error is CarrierParseError {
+  return isKind(error, 'CarrierParseError');
 }
 
 /** The caller's own AbortSignal stopped the call. */

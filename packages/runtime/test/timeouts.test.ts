@@ -2,11 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   CarrierAbortError,
   CarrierNetworkError,
+  CarrierParseError,
   CarrierTimeoutError,
   createCarrierFetch,
   errorFromResponse,
   isCarrierAbortError,
   isCarrierNetworkError,
+  isCarrierParseError,
   isCarrierTimeoutError,
   type CarrierEvent,
   type CarrierFetchOptions,
@@ -220,5 +222,22 @@ describe('throwOnHttpError (the SDKs)', () => {
     await server.close();
     const ok = await start({ 'GET /auth/transactions/t-1': () => ({ status: 200, body: { transactionId: 't-1' } }) }, { throwOnHttpError: true });
     expect((await ok(`${server.url}/auth/transactions/t-1`)).status).toBe(200);
+  });
+});
+
+describe('a body that is not JSON', () => {
+  it('response.json() rejects with a CarrierParseError carrying the key, not a bare SyntaxError', async () => {
+    server = await startFaultServer({ [`POST ${tokenPath}`]: () => ({ status: 200, body: tokenBody('access-1') }) });
+    const fetch = createCarrierFetch({
+      definition: paymentsDefinition(server.url),
+      auth: { accessToken: 'access-1' },
+      fetch: async () => new Response('<html>502 Bad Gateway from access-1</html>', { status: 200, headers: { 'X-Request-Id': 'gw-1' } }),
+    });
+    const response = await fetch(`${server.url}/auth/transactions`, post());
+    const error = await response.clone().json().catch((e: unknown) => e);
+    expect(isCarrierParseError(error)).toBe(true);
+    expect(error).toMatchObject({ name: 'CarrierParseError', status: 200, operationId: 'startTransaction', requestId: 'gw-1', idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect((error as Error & { text: string }).text).toBe('<html>502 Bad Gateway from [REDACTED]</html>');
+    await expect(response.json()).rejects.toBeInstanceOf(CarrierParseError);
   });
 });
