@@ -129,7 +129,7 @@ export function diffSurfaces(before: Surface, after: Surface): CodeChange[] {
     const next = after.get(entry.key);
     if (!next || next.signature === entry.signature) continue;
     if (entry.kind === 'method') {
-      changes.push(methodChange(entry, next));
+      changes.push(methodChange(before, after, entry, next));
       continue;
     }
     if (entry.kind === 'declaration') {
@@ -161,16 +161,27 @@ export function diffSurfaces(before: Surface, after: Surface): CodeChange[] {
   return changes;
 }
 
-function methodChange(entry: SurfaceEntry, next: SurfaceEntry): CodeChange {
+function methodChange(before: Surface, after: Surface, entry: SurfaceEntry, next: SurfaceEntry): CodeChange {
   const [old, now] = [entry.parameters ?? [], next.parameters ?? []];
-  // Only parameters that became optional (or a return type that stayed): callers compile as before.
+  const sameParameters = old.length === now.length && old.every((parameter, index) => parameter.name === now[index]!.name && parameter.type === now[index]!.type && parameter.optional === now[index]!.optional);
+  const where = { symbol: entry.key, before: entry.signature, after: next.signature };
+  if (sameParameters && entry.returns !== next.returns) {
+    // Only the returned type: a new name for the same members is nothing to a caller (the old name's removal is reported on its own).
+    const named = (type: string | undefined) => /^Promise<([A-Za-z_$][\w$]*)>$/.exec(type ?? '')?.[1] ?? type ?? '';
+    const same = shape(before, named(entry.returns)) !== undefined && shape(before, named(entry.returns)) === shape(after, named(next.returns));
+    return {
+      rule: 'code-method-return-type-changed',
+      level: same ? 'safe' : 'warning',
+      text: `${noun(entry)} ${code(entry.key)} now returns ${code(next.returns ?? '')} instead of ${code(entry.returns ?? '')}${same ? ', with the same members' : ''}`,
+      ...where,
+    };
+  }
+  // Only parameters that became optional: callers compile as before.
   const loosened = old.length === now.length && old.every((parameter, index) => parameter.name === now[index]!.name && parameter.type === now[index]!.type && (!parameter.optional || now[index]!.optional)) && entry.returns === next.returns;
   return {
     rule: 'code-method-signature-changed',
     level: loosened ? 'safe' : 'breaking',
-    text: `${noun(entry)} ${code(entry.key)} changed its signature${loosened ? '' : ': calls written for the old one may no longer compile'}`,
-    symbol: entry.key,
-    before: entry.signature,
-    after: next.signature,
+    text: `${noun(entry)} ${code(entry.key)} changed its parameters${loosened ? ' (now optional)' : ': calls written for the old ones may no longer compile'}`,
+    ...where,
   };
 }

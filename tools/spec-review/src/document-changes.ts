@@ -18,8 +18,8 @@ export function documentChanges(base: Document, revision: Document, operationCha
   if (changes.length === 0 && operationChanges.length === 0 && !isDeepStrictEqual(base, revision)) {
     changes.push(
       sameWhenNormalised
-        ? { rule: 'document-restructured', level: 'docs', text: 'the document was restructured (such as path-item parameters moved into operations); requests, responses and generated code are the same' }
-        : { rule: 'documentation-changed', level: 'docs', text: 'descriptions, examples or other documentation changed; the contract did not' },
+        ? { rule: 'document-restructured', level: 'docs', text: 'the document was restructured (such as path-item parameters moved into operations); requests and responses are the same on the wire' }
+        : { rule: 'documentation-changed', level: 'docs', text: 'descriptions, examples or other documentation changed; no request or response did on the wire' },
     );
   }
   return changes;

@@ -1,29 +1,130 @@
-import type { ChangeLevel } from './changes.ts';
-import type { SpecReview } from './review.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChangeLevel, SpecChange } from './changes.ts';
+import type { CodeChange } from './code-changes.ts';
+import type { ApiReview, SpecReview } from './review.ts';
 
 /** The hidden marker the PR workflow finds its own comment by, to update it instead of adding one. */
 export const commentMarker = '<!-- carrier-api:spec-review -->';
 
 const badge: Record<ChangeLevel, string> = { breaking: '🔴 breaking', warning: '🟡 warning', safe: '🟢 safe', docs: '📝 docs' };
+const order: ChangeLevel[] = ['breaking', 'warning', 'safe', 'docs'];
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const byLevel = <T extends { level: ChangeLevel }>(changes: T[]) => [...changes].sort((a, b) => order.indexOf(a.level) - order.indexOf(b.level));
+const inlineCode = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
+/** What broke, for the heading: "the wire and the SDK's code", "the light client's code", "nothing". */
+function brokenLevels(api: ApiReview): string {
+  const broken = [
+    ...(api.changes.some((change) => change.level === 'breaking') ? ['the wire'] : []),
+    ...(api.code?.client.some((change) => change.level === 'breaking') ? ["the light client's code"] : []),
+    ...(api.code?.sdk.some((change) => change.level === 'breaking') ? ["the SDK's code"] : []),
+  ];
+  return broken.length === 0 ? '' : `; breaks ${broken.join(' and ')}`;
+}
+
+/**
+ * The PR comment: per changed API, the wire changes and the generated code's (with the old and
+ * new signature), the release it needs and which level asks for it; then every package's bump.
+ */
 export function formatMarkdown(review: SpecReview): string {
-  const lines = [commentMarker, '## Spec review', '', `Compared with \`${review.base.slice(0, 12)}\`.`, ''];
+  const lines = [commentMarker, '## Spec review', '', `Compared \`${review.head.slice(0, 40)}\` with \`${review.base.slice(0, 12)}\`.`, ''];
   const changed = review.apis.filter((api) => api.status !== 'unchanged');
   if (changed.length === 0) return [...lines, 'No spec changed.', ''].join('\n');
   for (const api of changed) {
-    lines.push(`### \`${api.api}\`: ${api.status}, needs a **${api.bump}** release`, '', '| | change | where |', '| --- | --- | --- |');
-    const order: ChangeLevel[] = ['breaking', 'warning', 'safe', 'docs'];
-    for (const change of [...api.changes].sort((a, b) => order.indexOf(a.level) - order.indexOf(b.level))) {
+    lines.push(`### \`${api.api}\`: ${api.status}, needs a **${api.bump}** release${brokenLevels(api)}`, '');
+    lines.push(`**Wire** (requests and responses; needs ${api.wireBump}):`, '', '| | change | where |', '| --- | --- | --- |');
+    for (const change of byLevel(api.changes)) {
       const where = change.operation ? `\`${change.operation}\`${change.operationId ? ` (${change.operationId})` : ''}` : '';
       lines.push(`| ${badge[change.level]} | ${cell(change.text)} | ${cell(where)} |`);
     }
     lines.push('');
+    if (api.code) {
+      for (const [label, changes, bump] of [
+        [`light client \`@carrier-api/${api.api}\``, api.code.client, api.code.clientBump],
+        [`SDK \`@carrier-api/${api.api}-sdk\``, api.code.sdk, api.code.sdkBump],
+      ] as const) {
+        if (changes.length === 0) {
+          lines.push(`**Generated code, ${label}**: its exported types and methods are the same.`, '');
+          continue;
+        }
+        lines.push(`**Generated code, ${label}** (needs ${bump}):`, '', '| | change | before | after |', '| --- | --- | --- | --- |');
+        for (const change of byLevel(changes)) {
+          lines.push(`| ${badge[change.level]} | ${cell(change.text)} | ${change.before ? cell(inlineCode(change.before)) : ''} | ${change.after ? cell(inlineCode(change.after)) : ''} |`);
+        }
+        lines.push('');
+      }
+    }
   }
-  lines.push('### Packages', '', '| package | bump | because of |', '| --- | --- | --- |');
-  for (const pkg of review.packages) lines.push(`| \`${pkg.name}\` | ${pkg.bump} | ${pkg.apis.join(', ')} |`);
+  lines.push('### Packages', '', '| package | bump | because of | level |', '| --- | --- | --- | --- |');
+  for (const pkg of review.packages) lines.push(`| \`${pkg.name}\` | ${pkg.bump} | ${pkg.apis.join(', ')} | ${pkg.because.join(', ')} |`);
   lines.push('', 'Every package listed needs a changeset of at least that bump (`pnpm changeset`); `pnpm changeset:check` verifies it.', '');
   return lines.join('\n');
 }
 
 export const formatJson = (review: SpecReview) => `${JSON.stringify(review, null, 2)}\n`;
+
+const command: Record<ChangeLevel, 'error' | 'warning' | 'notice'> = { breaking: 'error', warning: 'warning', safe: 'notice', docs: 'notice' };
+/** GitHub's escaping of workflow-command data and properties. */
+const escapeData = (text: string) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (text: string) => escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/**
+ * GitHub workflow annotations, one line per change: `::error file=specs/x/openapi.yaml,line=N,title=...::message`
+ * (breaking: error, warning: warning, otherwise notice), placed on the line of the spec that
+ * names the operation, path, parameter or schema when the head's entry file has it, else line 1.
+ *
+ * @param repoRoot - Where the files named in the review are (to find the lines).
+ */
+export function formatGithub(review: SpecReview, repoRoot: string): string {
+  const lines: string[] = [];
+  for (const api of review.apis.filter((candidate) => candidate.status !== 'unchanged')) {
+    const file = api.file ?? `specs/${api.api}/openapi.yaml`;
+    const text = existsSync(join(repoRoot, file)) ? readFileSync(join(repoRoot, file), 'utf8').split('\n') : [];
+    const annotate = (level: ChangeLevel, title: string, message: string, hints: string[]) => {
+      lines.push(`::${command[level]} file=${escapeProperty(file)},line=${lineOf(text, hints)},title=${escapeProperty(title)}::${escapeData(message)}`);
+    };
+    for (const change of api.changes) annotate(change.level, `${api.api}: ${change.level} on the wire (${change.rule})`, change.text, wireHints(change));
+    for (const [target, changes] of [['light client', api.code?.client ?? []], ['SDK', api.code?.sdk ?? []]] as const) {
+      for (const change of changes) {
+        const signatures = [change.before ? `before: ${change.before}` : '', change.after ? `after: ${change.after}` : ''].filter(Boolean).join('\n');
+        annotate(change.level, `${api.api}: ${change.level} in the ${target}'s code (${change.rule})`, `${change.text}${signatures ? `\n${signatures}` : ''}`, codeHints(change));
+      }
+    }
+  }
+  const packages = review.packages.map((pkg) => `${pkg.name}: ${pkg.bump} (${pkg.because.join(' and ')})`).join(', ');
+  if (packages) lines.push(`::notice title=spec-review: releases needed::${escapeData(packages)}`);
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+/** Strings that locate a wire change in the spec: the operation's path key, its operationId, quoted names. */
+function wireHints(change: SpecChange): string[] {
+  const quoted = [...change.text.matchAll(/`([^`]+)`/g)].map((match) => match[1]!.split('/').pop()!);
+  const path = change.operation?.split(' ')[1];
+  return [...(change.operationId ? [`operationId: ${change.operationId}`] : []), ...quoted.map((name) => `${name}:`), ...quoted.map((name) => `name: ${name}`), ...(path ? [`${path}:`] : [])];
+}
+
+/** Strings that locate a code change: the operation, path, parameter or schema the symbol is made of. */
+function codeHints(change: CodeChange): string[] {
+  const names = [change.after, change.before, change.symbol]
+    .filter((text): text is string => Boolean(text))
+    .flatMap((text) => [...text.matchAll(/"([^"]+)"|\.([A-Za-z_$][\w$]*)|^([A-Za-z_$][\w$]*)/g)].map((match) => match[1] ?? match[2] ?? match[3]!));
+  const hints: string[] = [];
+  for (const name of names.reverse()) {
+    if (name.startsWith('/')) hints.push(`${name}:`);
+    hints.push(`operationId: ${name}`, `name: ${name}`, `${name.charAt(0).toUpperCase()}${name.slice(1)}:`);
+  }
+  return hints;
+}
+
+/** The 1-based line of the first hint found (a whole-line match after indentation), else 1. */
+function lineOf(lines: string[], hints: string[]): number {
+  for (const hint of hints) {
+    const index = lines.findIndex((line) => {
+      const trimmed = line.trim().replace(/^- /, '');
+      return trimmed === hint || trimmed.startsWith(`${hint} `) || (hint.endsWith(':') && trimmed === hint) || trimmed === hint.replace(/^([^:]+):$/, "'$1':");
+    });
+    if (index >= 0) return index + 1;
+  }
+  return 1;
+}

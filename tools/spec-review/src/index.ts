@@ -1,10 +1,32 @@
 export { bumpFor, maxBump, type Bump, type ChangeLevel, type SpecChange } from './changes.ts';
 export { findMissingChangesets, formatMissing, type MissingChangeset } from './changeset-check.ts';
 export { documentChanges } from './document-changes.ts';
-export { commentMarker, formatJson, formatMarkdown } from './format.ts';
+export { commentMarker, formatGithub, formatJson, formatMarkdown } from './format.ts';
+export { diffSurfaces, type CodeChange } from './code-changes.ts';
+export { generateSurfaces, type PackageSurfaces, type SurfaceRequest } from './generated-surfaces.ts';
+export { bundleSpec, loadFile, loadSide, type DisplayRoot, type SpecSide } from './load-specs.ts';
+export { clientSurface, sdkSurface, type Surface, type SurfaceEntry, type SurfaceParameter, type SurfaceRole } from './surface.ts';
 export { normalizeDocument } from './normalize.ts';
 export { requestNarrowings, type NarrowedKeyword, type RequestNarrowing } from './request-narrowing.ts';
 export { applyRequestNarrowings, type AcceptedPatternChange } from './request-policy.ts';
 export { compareStringConstraints, type StringComparison, type StringConstraints } from './samples.ts';
 export { UsageError } from './cli/usage.ts';
-export { acceptedChangesFile, defaultBaseRef, diffDocuments, loadAcceptedChanges, resolveBase, type DiffOptions, repositoryRoot, packagesOf, reviewSpecs, type ApiReview, type PackageBump, type SpecReview } from './review.ts';
+export {
+  acceptedChangesFile,
+  defaultBaseRef,
+  diffDocuments,
+  loadAcceptedChanges,
+  resolveBase,
+  resolveRef,
+  type DiffOptions,
+  repositoryRoot,
+  packagesOf,
+  reviewFiles,
+  reviewSides,
+  reviewSpecs,
+  workspacePackageNames,
+  type ApiReview,
+  type PackageBump,
+  type ReviewOptions,
+  type SpecReview,
+} from './review.ts';

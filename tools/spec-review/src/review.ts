@@ -1,12 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { bundleApi, listApis, serializeBundle, type OpenApiDocument } from '@carrier-api/spec-kit';
+import { serializeBundle, type OpenApiDocument } from '@carrier-api/spec-kit';
 import { UsageError } from './cli/usage.ts';
 import { bumpFor, maxBump, type Bump, type SpecChange } from './changes.ts';
+import { diffSurfaces, type CodeChange } from './code-changes.ts';
 import { documentChanges } from './document-changes.ts';
+import { generateSurfaces } from './generated-surfaces.ts';
+import { loadFile, loadSide, type SpecSide } from './load-specs.ts';
 import { normalizeDocument } from './normalize.ts';
 import { oasdiffChangelog } from './oasdiff.ts';
 import { requestNarrowings } from './request-narrowing.ts';
@@ -15,7 +18,15 @@ import { applyRequestNarrowings, type AcceptedPatternChange } from './request-po
 export interface ApiReview {
   api: string;
   status: 'added' | 'removed' | 'changed' | 'unchanged';
+  /** The spec's entry file, relative to the repository (the head's; the base's when removed). */
+  file?: string;
+  /** On the wire: oasdiff under our policy, and document-changes. */
   changes: SpecChange[];
+  /** What the wire changes need. */
+  wireBump: Bump;
+  /** In the generated code: each package's public TypeScript surface, base against head (changed APIs). */
+  code?: { client: CodeChange[]; sdk: CodeChange[]; clientBump: Bump; sdkBump: Bump };
+  /** The larger of the two levels. */
   bump: Bump;
 }
 
@@ -23,10 +34,15 @@ export interface PackageBump {
   name: string;
   bump: Bump;
   apis: string[];
+  /** Which level asks for the bump: the wire, the generated code, or both. */
+  because: ('wire' | 'code')[];
 }
 
 export interface SpecReview {
+  /** What was compared: a git ref or a file. */
   base: string;
+  /** A git ref, `working tree`, or a file. */
+  head: string;
   apis: ApiReview[];
   packages: PackageBump[];
 }
@@ -64,12 +80,14 @@ export function diffDocuments(base: OpenApiDocument, revision: OpenApiDocument, 
 /**
  * The top of the git work tree that holds `cwd`: the CLIs review whatever repository they run in.
  *
- * @throws {UsageError} field `cwd`, rule `git repository`, when `cwd` is in none (or git is missing).
+ * @param options.required - false: outside a git repository, `cwd` itself (two spec files need no git).
+ * @throws {UsageError} field `cwd`, rule `git repository`, when `cwd` is in none (or git is missing) and one is required.
  */
-export function repositoryRoot(cwd: string): string {
+export function repositoryRoot(cwd: string, options: { required?: boolean } = {}): string {
   try {
     return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   } catch {
+    if (options.required === false) return cwd;
     throw new UsageError('cwd', 'git repository', `${cwd} is not inside a git repository: run it in a clone of the project`);
   }
 }
@@ -97,12 +115,22 @@ export function defaultBaseRef(repoRoot: string): string {
  */
 export function resolveBase(repoRoot: string, base: string | undefined): string {
   if (base === undefined) return defaultBaseRef(repoRoot);
+  return resolveRef(repoRoot, base, '--base');
+}
+
+/**
+ * `ref` itself, once git confirms it names a commit of `repoRoot`.
+ *
+ * @param flag - The flag that gave it (`--base`, `--head`), named in the error.
+ * @throws {UsageError} field `flag`, rule `commit`, when it names none.
+ */
+export function resolveRef(repoRoot: string, ref: string, flag: string): string {
   try {
-    execFileSync('git', ['rev-parse', '--verify', '--quiet', `${base}^{commit}`], { cwd: repoRoot, stdio: 'ignore' });
+    execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: repoRoot, stdio: 'ignore' });
   } catch {
-    throw new UsageError('--base', 'commit', `--base ${base} names no commit in ${repoRoot}`);
+    throw new UsageError(flag, 'commit', `${flag} ${ref} names no commit in ${repoRoot}`);
   }
-  return base;
+  return ref;
 }
 
 /** Where a repository keeps the pattern changes its reviewers accepted (see README). */
@@ -131,48 +159,100 @@ export function loadAcceptedChanges(repoRoot: string): AcceptedPatternChange[] {
   return entries as AcceptedPatternChange[];
 }
 
-/** Reviews the specs of the working tree against those at `baseRef`. */
-export async function reviewSpecs(repoRoot: string, baseRef: string): Promise<SpecReview> {
-  const acceptedPatternChanges = loadAcceptedChanges(repoRoot);
-  const baseSpecs = checkoutSpecs(repoRoot, baseRef);
-  try {
-    const headSpecs = join(repoRoot, 'specs');
-    const baseApis = baseSpecs ? listApis(baseSpecs) : [];
-    const headApis = listApis(headSpecs);
-    const apis: ApiReview[] = [];
-    for (const api of [...new Set([...baseApis, ...headApis])].sort()) {
-      if (!headApis.includes(api)) {
-        apis.push({ api, status: 'removed', changes: [{ rule: 'api-removed', level: 'breaking', text: `the ${api} API was removed` }], bump: 'major' });
-        continue;
-      }
-      const revision = await bundleApi(api, headSpecs);
-      if (!baseApis.includes(api)) {
-        apis.push({ api, status: 'added', changes: [{ rule: 'api-added', level: 'safe', text: `the ${api} API was added` }], bump: 'minor' });
-        continue;
-      }
-      const changes = diffDocuments(await bundleApi(api, baseSpecs!), revision, { acceptedPatternChanges });
-      apis.push({ api, status: changes.length > 0 ? 'changed' : 'unchanged', changes, bump: bumpFor(changes) });
-    }
-    return { base: baseRef, apis, packages: packageBumps(repoRoot, apis) };
-  } finally {
-    if (baseSpecs) rmSync(join(baseSpecs, '..'), { recursive: true, force: true });
-  }
+export interface ReviewOptions {
+  /** Pattern changes of request values that sampling could not compare, judged by a person. */
+  acceptedPatternChanges?: AcceptedPatternChange[];
+  /** Compare the generated clients and SDKs too (default true; false: the wire only). */
+  code?: boolean;
+  /** The repository's package names (`@carrier-api/...`): only those get bumps. */
+  workspacePackages: Set<string>;
 }
 
-/** specs/ as it was at `ref`, in a temporary folder; undefined when the ref had none. */
-function checkoutSpecs(repoRoot: string, ref: string): string | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'spec-review-base-'));
-  try {
-    const archive = execFileSync('git', ['archive', '--format=tar', ref, 'specs'], { cwd: repoRoot, maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
-    mkdirSync(dir, { recursive: true });
-    execFileSync('tar', ['-x', '-C', dir], { input: archive });
-    return join(dir, 'specs');
-  } catch (error) {
-    const message = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
-    rmSync(dir, { recursive: true, force: true });
-    if (/did not match any files|pathspec/.test(message)) return undefined;
-    throw new Error(`Cannot read specs/ at ${ref}: ${message.trim()}`);
+/**
+ * Reviews two sides API by API, on two levels: the wire ({@link diffDocuments}) and the generated
+ * code (the public surface of the light client and the SDK, see {@link diffSurfaces}). An API whose
+ * bundle did not change is neither compared nor generated; the SDKs of every changed API, base
+ * and head, come from one openapi-generator run.
+ *
+ * @throws {Error} oasdiff or openapi-generator fails.
+ */
+export async function reviewSides(base: SpecSide, head: SpecSide, options: ReviewOptions): Promise<SpecReview> {
+  const apis: ApiReview[] = [];
+  const toGenerate: ApiReview[] = [];
+  for (const api of [...new Set([...base.apis.keys(), ...head.apis.keys()])].sort()) {
+    const [before, after] = [base.apis.get(api), head.apis.get(api)];
+    const file = head.files.get(api) ?? base.files.get(api);
+    if (!after) {
+      apis.push({ api, file, status: 'removed', changes: [{ rule: 'api-removed', level: 'breaking', text: `the ${api} API was removed` }], wireBump: 'major', bump: 'major' });
+    } else if (!before) {
+      apis.push({ api, file, status: 'added', changes: [{ rule: 'api-added', level: 'safe', text: `the ${api} API was added` }], wireBump: 'minor', bump: 'minor' });
+    } else if (isDeepStrictEqual(before, after)) {
+      apis.push({ api, file, status: 'unchanged', changes: [], wireBump: 'none', bump: 'none' });
+    } else {
+      const changes = diffDocuments(before, after, { acceptedPatternChanges: options.acceptedPatternChanges });
+      const review: ApiReview = { api, file, status: 'changed', changes, wireBump: bumpFor(changes), bump: bumpFor(changes) };
+      apis.push(review);
+      if (options.code !== false) toGenerate.push(review);
+    }
   }
+  const surfaces = await generateSurfaces(toGenerate.flatMap((review) => [{ api: review.api, document: base.apis.get(review.api)! }, { api: review.api, document: head.apis.get(review.api)! }]));
+  toGenerate.forEach((review, index) => {
+    const [before, after] = [surfaces[2 * index]!, surfaces[2 * index + 1]!];
+    const client = diffSurfaces(before.client, after.client);
+    const sdk = diffSurfaces(before.sdk, after.sdk);
+    review.code = { client, sdk, clientBump: codeBump(client), sdkBump: codeBump(sdk) };
+    review.bump = maxBump(review.wireBump, review.code.clientBump, review.code.sdkBump);
+    review.changes = review.changes.map((change) => withTrueWording(change, client.length + sdk.length > 0));
+  });
+  return { base: base.label, head: head.label, apis, packages: packageBumps(options.workspacePackages, apis) };
+}
+
+/** A bump for code changes: breaking → major, anything else → minor (the surface grew or moved). */
+const codeBump = (changes: CodeChange[]): Bump => (changes.length === 0 ? 'none' : changes.some((change) => change.level === 'breaking') ? 'major' : 'minor');
+
+/** A wire-level "documentation only" verdict, worded for what the code review found. */
+function withTrueWording(change: SpecChange, codeChanged: boolean): SpecChange {
+  if (change.rule !== 'documentation-changed' && change.rule !== 'document-restructured') return change;
+  return {
+    ...change,
+    text: codeChanged
+      ? 'no request or response changed on the wire, but the document did in a way the generated code shows (see the generated code below)'
+      : change.rule === 'document-restructured'
+        ? 'the document was restructured (such as path-item parameters moved into operations); requests, responses and the generated types and methods are the same'
+        : 'descriptions, examples or other documentation changed; requests, responses and the generated types and methods are the same',
+  };
+}
+
+/**
+ * Reviews the specs of a repository: `headRef` (default: the working tree) against `baseRef`.
+ *
+ * @param repoRoot - The repository under review (any that keeps its specs in specs/<api>/openapi.yaml).
+ * @throws {Error} a spec does not bundle (its files relative to `repoRoot`), oasdiff or openapi-generator fails.
+ */
+export async function reviewSpecs(repoRoot: string, baseRef: string, headRef?: string, options: { code?: boolean } = {}): Promise<SpecReview> {
+  const acceptedPatternChanges = loadAcceptedChanges(repoRoot);
+  const [base, head] = [await loadSide(repoRoot, baseRef), await loadSide(repoRoot, headRef)];
+  return reviewSides(base, head, { acceptedPatternChanges, workspacePackages: workspacePackageNames(repoRoot), code: options.code });
+}
+
+/**
+ * Reviews two spec files (entry files with `$ref`s, or bundles) as one API, named by the head's
+ * folder (`specs/<api>/openapi.yaml`) or file name (`<api>.yaml`).
+ *
+ * @param repoRoot - Where paths are printed from, and whose packages get the bumps.
+ * @param cwd - What the file paths are relative to.
+ * @throws {UsageError} field `<spec>`, rule `file`, when a file does not exist.
+ */
+export async function reviewFiles(repoRoot: string, cwd: string, baseFile: string, headFile: string, options: { code?: boolean } = {}): Promise<SpecReview> {
+  for (const file of [baseFile, headFile]) {
+    if (!existsSync(resolve(cwd, file))) throw new UsageError('<spec>', 'file', `${file}: no such file`);
+  }
+  const [base, head] = [await loadFile(repoRoot, cwd, baseFile), await loadFile(repoRoot, cwd, headFile)];
+  const [api] = [...head.apis.keys()];
+  // One API on both sides, whatever the base file is called.
+  base.apis = new Map([[api!, [...base.apis.values()][0]!]]);
+  base.files = new Map([[api!, [...base.files.values()][0]!]]);
+  return reviewSides(base, head, { acceptedPatternChanges: loadAcceptedChanges(repoRoot), workspacePackages: workspacePackageNames(repoRoot), code: options.code });
 }
 
 /** The published packages built from an API's spec; each needs the API's bump. */
@@ -180,19 +260,27 @@ export function packagesOf(api: string, workspacePackages: Set<string>): string[
   return [`@carrier-api/${api}`, `@carrier-api/${api}-sdk`, '@carrier-api/specs', '@carrier-api/mock', '@carrier-api/contract-tests'].filter((name) => workspacePackages.has(name));
 }
 
-function packageBumps(repoRoot: string, apis: ApiReview[]): PackageBump[] {
-  const workspace = workspacePackageNames(repoRoot);
+function packageBumps(workspace: Set<string>, apis: ApiReview[]): PackageBump[] {
   const bumps = new Map<string, PackageBump>();
   for (const review of apis.filter((candidate) => candidate.bump !== 'none')) {
     for (const name of packagesOf(review.api, workspace)) {
-      const current = bumps.get(name) ?? { name, bump: 'none' as Bump, apis: [] };
-      bumps.set(name, { name, bump: maxBump(current.bump, review.bump), apis: [...current.apis, review.api] });
+      const code = name === `@carrier-api/${review.api}` ? review.code?.clientBump : name === `@carrier-api/${review.api}-sdk` ? review.code?.sdkBump : undefined;
+      const needed = maxBump(review.wireBump, code ?? 'none');
+      if (needed === 'none') continue;
+      const because: ('wire' | 'code')[] = [...(review.wireBump === needed ? (['wire'] as const) : []), ...(code === needed ? (['code'] as const) : [])];
+      const current = bumps.get(name);
+      if (!current || current.bump !== maxBump(current.bump, needed)) {
+        bumps.set(name, { name, bump: needed, apis: [...(current?.apis ?? []), review.api], because });
+      } else {
+        bumps.set(name, { ...current, apis: [...current.apis, review.api], because: current.bump === needed ? [...new Set([...current.because, ...because])] : current.because });
+      }
     }
   }
   return [...bumps.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function workspacePackageNames(repoRoot: string): Set<string> {
+/** The names of the packages in `repoRoot`/packages. */
+export function workspacePackageNames(repoRoot: string): Set<string> {
   const dir = join(repoRoot, 'packages');
   if (!existsSync(dir)) return new Set();
   return new Set(

@@ -21,10 +21,14 @@ beforeAll(() => {
 });
 
 const cases: { command: 'spec-diff' | 'changeset-check'; args: string[]; where: 'repo' | 'outside'; says: RegExp }[] = [
-  { command: 'spec-diff', args: ['--head', 'HEAD'], where: 'repo', says: /^spec-diff: Unknown option '--head'/ },
+  { command: 'spec-diff', args: ['--head', 'no-such-ref', '--base', 'HEAD'], where: 'repo', says: /^spec-diff: --head no-such-ref names no commit in / },
+  { command: 'spec-diff', args: ['--output', 'x'], where: 'repo', says: /^spec-diff: Unknown option '--output'/ },
+  { command: 'spec-diff', args: ['a.yaml', 'b.yaml', '--base', 'HEAD'], where: 'repo', says: /^spec-diff: pass two spec files or --base\/--head, not both$/ },
+  { command: 'spec-diff', args: ['a.yaml', 'b.yaml', 'c.yaml'], where: 'repo', says: /^spec-diff: Unexpected argument 'c.yaml': at most 2 are taken$/ },
+  { command: 'spec-diff', args: ['no-such.yaml', 'other.yaml'], where: 'outside', says: /^spec-diff: no-such.yaml: no such file$/ },
   { command: 'spec-diff', args: ['--base'], where: 'repo', says: /^spec-diff: Option '--base <value>' argument missing/ },
-  { command: 'spec-diff', args: ['--format', 'xml'], where: 'repo', says: /^spec-diff: --format must be markdown or json, got "xml"$/ },
-  { command: 'spec-diff', args: ['HEAD'], where: 'repo', says: /^spec-diff: Unexpected argument 'HEAD'/ },
+  { command: 'spec-diff', args: ['--format', 'xml'], where: 'repo', says: /^spec-diff: --format must be markdown, json or github, got "xml"$/ },
+  { command: 'spec-diff', args: ['HEAD'], where: 'repo', says: /^spec-diff: one spec file given \(HEAD\): pass the base spec and the head spec$/ },
   { command: 'spec-diff', args: ['--base', 'no-such-ref'], where: 'repo', says: /^spec-diff: --base no-such-ref names no commit in / },
   { command: 'spec-diff', args: [], where: 'repo', says: /^spec-diff: no merge base with main or origin\/main: pass --base <git ref>$/ },
   { command: 'spec-diff', args: [], where: 'outside', says: /^spec-diff: .* is not inside a git repository: run it in a clone of the project$/ },

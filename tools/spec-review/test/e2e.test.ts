@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -53,12 +53,53 @@ describe('spec review on a git repository', () => {
   it('spec-diff --format json lists every affected package with its bump', () => {
     const review = JSON.parse(run('spec-diff', '--base', 'main', '--format', 'json').stdout) as { packages: { name: string; bump: string }[] };
     expect(review.packages).toEqual([
-      { name: '@carrier-api/centili-payments', bump: 'major', apis: ['centili-payments'] },
-      { name: '@carrier-api/centili-payments-sdk', bump: 'major', apis: ['centili-payments'] },
-      { name: '@carrier-api/contract-tests', bump: 'major', apis: ['centili-payments'] },
-      { name: '@carrier-api/mock', bump: 'major', apis: ['centili-payments'] },
-      { name: '@carrier-api/specs', bump: 'major', apis: ['centili-payments'] },
+      { name: '@carrier-api/centili-payments', bump: 'major', apis: ['centili-payments'], because: ['wire', 'code'] },
+      { name: '@carrier-api/centili-payments-sdk', bump: 'major', apis: ['centili-payments'], because: ['wire', 'code'] },
+      { name: '@carrier-api/contract-tests', bump: 'major', apis: ['centili-payments'], because: ['wire'] },
+      { name: '@carrier-api/mock', bump: 'major', apis: ['centili-payments'], because: ['wire'] },
+      { name: '@carrier-api/specs', bump: 'major', apis: ['centili-payments'], because: ['wire'] },
     ]);
+  });
+
+  it('spec-diff --format github annotates the spec line of each change, with the old and new signature', () => {
+    const result = run('spec-diff', '--base', 'main', '--format', 'github');
+    expect(result.status, result.stderr).toBe(0);
+    const spec = readFileSync(join(repo, 'specs', 'centili-payments', 'openapi.yaml'), 'utf8').split('\n');
+    const wire = result.stdout.split('\n').find((line) => line.includes('new-required-request-property'))!;
+    expect(wire).toMatch(/^::error file=specs\/centili-payments\/openapi\.yaml,line=\d+,title=centili-payments%3A breaking on the wire/);
+    expect(spec[Number(/line=(\d+)/.exec(wire)![1]) - 1]).toContain('submitPin');
+    const sdk = result.stdout.split('\n').find((line) => line.includes("in the SDK's code"))!;
+    expect(sdk).toMatch(/^::error file=specs\/centili-payments\/openapi\.yaml,line=\d+,.*::required member `PinRequest\.otp` added: callers must now pass it%0Aafter: PinRequest\.otp: string$/);
+    expect(result.stdout).toContain('::notice title=spec-review: releases needed::@carrier-api/centili-payments: major (wire and code)');
+  });
+
+  it('spec-diff --head compares two refs, whatever the working tree holds', () => {
+    const result = run('spec-diff', '--base', 'main', '--head', 'main');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('No spec changed.');
+  });
+
+  it('spec-diff of two spec files names the API by its folder and prints paths relative to the repository', () => {
+    const base = join(repo, 'base-payments.yaml');
+    writeFileSync(base, execFileSync('git', ['show', 'main:specs/centili-payments/openapi.yaml'], { cwd: repo, encoding: 'utf8' }).replaceAll('../shared/', 'specs/shared/'));
+    const result = run('spec-diff', '--format', 'json', '--wire-only', 'base-payments.yaml', 'specs/centili-payments/openapi.yaml');
+    rmSync(base);
+    expect(result.status, result.stderr).toBe(0);
+    const review = JSON.parse(result.stdout) as { base: string; head: string; apis: { api: string; file: string; bump: string }[] };
+    expect(review).toMatchObject({ base: 'base-payments.yaml', head: 'specs/centili-payments/openapi.yaml' });
+    expect(review.apis).toMatchObject([{ api: 'centili-payments', file: 'specs/centili-payments/openapi.yaml', bump: 'major' }]);
+  });
+
+  it('a $ref that points nowhere is named relative to the repository under review', () => {
+    const file = join(repo, 'specs', 'centili-payments', 'openapi.yaml');
+    const spec = readFileSync(file, 'utf8');
+    writeFileSync(file, spec.replace("$ref: '../shared/", "$ref: '../shared/no-such-"));
+    const result = run('spec-diff', '--base', 'main');
+    writeFileSync(file, spec);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^spec-diff: Cannot bundle specs\/centili-payments\/openapi\.yaml:\nspecs\/centili-payments\/openapi\.yaml #\/\S+ \[bundler\] Can't resolve \$ref: ENOENT: no such file or directory 'specs\/shared\/no-such-schemas\/CentiliError\.yaml'$/m);
+    expect(result.stderr).not.toContain('..');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 
   it('changeset:check fails naming the package and the bump, then passes once a major changeset exists', () => {

@@ -4,8 +4,8 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { OpenApiDocument } from '@carrier-api/spec-kit';
 import { bumpFor, diffDocuments, type AcceptedPatternChange, type ChangeLevel } from '../src/index.ts';
+import { revise, type Edit } from './revise.ts';
 
-type Edit = { set: string; value: unknown } | { remove: string } | { rename: string; to: string };
 interface Fixture {
   name: string;
   edits: Edit[];
@@ -17,24 +17,6 @@ interface Fixture {
 const fixtures = join(import.meta.dirname, 'fixtures');
 const base = parse(readFileSync(join(fixtures, 'base.yaml'), 'utf8')) as OpenApiDocument;
 const pairs = parse(readFileSync(join(fixtures, 'changes.yaml'), 'utf8')) as Fixture[];
-
-/** The revision: base.yaml with the fixture's edits, at JSON pointers. */
-function revise(document: unknown, edits: Edit[]): OpenApiDocument {
-  const copy = structuredClone(document) as Record<string, unknown>;
-  for (const edit of edits) {
-    const pointer = 'set' in edit ? edit.set : 'remove' in edit ? edit.remove : edit.rename;
-    const segments = pointer.slice(1).split('/').map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const last = segments.pop()!;
-    const parent = segments.reduce<Record<string, unknown>>((node, segment) => (node[segment] ??= {}) as Record<string, unknown>, copy);
-    if ('set' in edit) parent[last] = edit.value;
-    else if ('remove' in edit) Array.isArray(parent) ? parent.splice(Number(last), 1) : delete parent[last];
-    else {
-      parent[edit.to] = parent[last];
-      delete parent[last];
-    }
-  }
-  return copy as unknown as OpenApiDocument;
-}
 
 const strength: (ChangeLevel | 'none')[] = ['none', 'docs', 'safe', 'warning', 'breaking'];
 

@@ -61,7 +61,9 @@ describe('spec-diff on the project specs', () => {
     const dataGifting = apis.find((api) => api.api === 'centili-data-gifting')!;
     expect(dataGifting.changes.map((change) => `${change.level} ${change.rule}`)).toEqual(['docs document-restructured']);
     expect(dataGifting.bump).toBe('patch');
-    expect(packages).toEqual([{ name: '@carrier-api/specs', bump: 'patch', apis: ['centili-data-gifting'] }]);
+    expect(packages).toEqual([{ name: '@carrier-api/specs', bump: 'patch', apis: ['centili-data-gifting'], because: ['wire'] }]);
+    // The generated code was compared too, and is the same.
+    expect(dataGifting.code).toMatchObject({ client: [], sdk: [], clientBump: 'none', sdkBump: 'none' });
   });
 
   it('tightening the shared MSISDN pattern to ^[0-9]{10,15}$ is breaking for every API whose requests carry one', () => {

@@ -24,29 +24,32 @@ export class UsageError extends Error {
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /**
- * Runs a command: parses `argv` strictly (no unknown flags, no positionals), answers `--help`, and
- * turns every failure into a message on stderr (one line for bad usage), never a stack trace: exit code 2 for bad usage
- * ({@link UsageError}, or a flag parseArgs refuses), 1 for anything else. The body sets its own
- * exit code for its verdict.
+ * Runs a command: parses `argv` strictly (no unknown flags; positionals only when `maxPositionals`
+ * allows them), answers `--help`, and turns every failure into a message on stderr (one line for
+ * bad usage), never a stack trace: exit code 2 for bad usage ({@link UsageError}, or a flag
+ * parseArgs refuses), 1 for anything else. The body sets its own exit code for its verdict.
  *
  * @param name - The command, as the user types it (`spec-diff`).
  * @param usage - Its usage text, printed after a usage error and for `--help`.
  * @param options - Its flags, for node:util parseArgs.
- * @param body - The command, given the parsed flags.
+ * @param body - The command, given the parsed flags and positionals.
+ * @param maxPositionals - How many positionals it takes at most (default 0: none).
  */
 export async function runCli<T extends Options>(
   name: string,
   usage: string,
   options: T,
-  body: (values: ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: false }>>['values']) => Promise<void>,
+  body: (values: ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: false }>>['values'], positionals: string[]) => Promise<void>,
+  maxPositionals = 0,
 ): Promise<void> {
   try {
-    const { values } = parseArgs({ args: process.argv.slice(2), options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    const { values, positionals } = parseArgs({ args: process.argv.slice(2), options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: maxPositionals > 0 });
     if ((values as { help?: boolean }).help) {
       console.log(usage);
       return;
     }
-    await body(values as never);
+    if (positionals.length > maxPositionals) throw new UsageError('<argument>', 'count', `Unexpected argument '${positionals[maxPositionals]}': at most ${maxPositionals} are taken`);
+    await body(values as never, positionals);
   } catch (error) {
     const usageError = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     const message = error instanceof Error ? error.message : String(error);
