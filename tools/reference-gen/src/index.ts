@@ -1,0 +1,3 @@
+export { listInferred, fidelityReport, type InferredElement } from './inferred.ts';
+export { annotateInferred, renderReference, type ReferenceApi, type ReferenceFiles } from './render.ts';
+export { writeReference } from './write.ts';
