@@ -12,6 +12,7 @@ export interface LightRequest {
   readonly redirect: 'follow' | 'error' | 'manual' | undefined;
 }
 
+/** A request object built by createLightRequests (what a light client hands its carrier fetch). */
 export function isLightRequest(value: unknown): value is LightRequest {
   return typeof value === 'object' && value !== null && (value as { [LIGHT_REQUEST]?: unknown })[LIGHT_REQUEST] === true;
 }
