@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { checkKinds, type CheckKind } from './behaviour.js';
 import { ContractUsageError, type ContractCredentials } from './credentials.js';
 import { formatReport, type ReporterName } from './reporters.js';
 import { runContractTests } from './run.js';
@@ -7,8 +8,13 @@ import { runContractTests } from './run.js';
 const usage = `usage: carrier-contract --api <name> --base-url <url>
          [--token T | --username U --password P [--client-id C] [--token-url URL] | --api-key K]
          [--reporter pretty|json|junit] [--output file] [--filter text]
+         [--checks shape,flow,idempotency,auth,negative] [--pin PIN] [--read-only] [--rate N]
 
-Runs the contract cases of an API against a server; exits 1 when any case fails, 2 on bad usage.`;
+Runs the contract checks of an API against a server: the shape of each answer, flows along the
+spec's links, Idempotency-Key replays, credentials, documented 404/400/429. --pin gives the
+server's test PIN (the checks that need it are skipped without it), --read-only skips every check
+that changes state, --rate sends at most N requests per second. Exits 1 when any check fails,
+2 on bad usage.`;
 
 /** Bad usage: told in one line with the usage, exit code 2. */
 class UsageError extends Error {}
@@ -22,7 +28,7 @@ const isHttpUrl = (text: string) => {
 };
 
 /**
- * The `carrier-contract` command. Sets `process.exitCode`: 0 every case passed, 1 a case failed or
+ * The `carrier-contract` command. Sets `process.exitCode`: 0 no check failed (skipped ones are listed as such), 1 a check failed or
  * the run could not be done (server or token endpoint unreachable, login refused), 2 bad usage
  * (unknown flag, missing or malformed argument, credentials of a kind the API does not take).
  * Never throws: every problem is one line on stderr.
@@ -43,7 +49,7 @@ export async function main(argv: string[]): Promise<void> {
     const text = formatReport(report, options.reporter);
     if (options.output) {
       writeFileSync(options.output, text);
-      console.error(`${report.passed} passed, ${report.failed} failed`);
+      console.error(`${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped`);
     } else process.stdout.write(text);
     process.exitCode = report.failed > 0 ? 1 : 0;
   } catch (error) {
@@ -69,6 +75,10 @@ function parse(argv: string[]) {
       reporter: { type: 'string', default: 'pretty' },
       output: { type: 'string' },
       filter: { type: 'string' },
+      checks: { type: 'string' },
+      pin: { type: 'string' },
+      'read-only': { type: 'boolean', default: false },
+      rate: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -83,6 +93,13 @@ function parse(argv: string[]) {
   if (values.username === undefined && (values['client-id'] !== undefined || values['token-url'] !== undefined)) throw new UsageError('--client-id and --token-url go with --username and --password');
   if (values['token-url'] !== undefined && !isHttpUrl(values['token-url'])) throw new UsageError(`--token-url must be an absolute http(s) URL, got "${values['token-url']}"`);
 
+  const checks = values.checks?.split(',').map((kind) => kind.trim());
+  const unknown = checks?.find((kind) => !(checkKinds as readonly string[]).includes(kind));
+  if (checks && (checks.length === 0 || unknown !== undefined)) throw new UsageError(`--checks takes a comma-separated list of ${checkKinds.join(', ')}, got "${values.checks}"`);
+  const rate = values.rate === undefined ? undefined : Number(values.rate);
+  if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) throw new UsageError(`--rate must be a positive number of requests per second, got "${values.rate}"`);
+  if (values.pin !== undefined && values.pin === '') throw new UsageError('--pin must not be empty');
+
   const credentials: ContractCredentials | undefined =
     values.token !== undefined
       ? { token: values.token }
@@ -92,7 +109,7 @@ function parse(argv: string[]) {
           ? { username: values.username, password: values.password!, clientId: values['client-id'], tokenUrl: values['token-url'] }
           : undefined;
   return {
-    run: { api: values.api, baseUrl: values['base-url'], credentials, filter: values.filter },
+    run: { api: values.api, baseUrl: values['base-url'], credentials, filter: values.filter, checks: checks as CheckKind[] | undefined, pin: values.pin, readOnly: values['read-only'], rate },
     reporter: values.reporter as ReporterName,
     output: values.output,
   };

@@ -17,15 +17,31 @@ const credentialsFor = (api: string): ContractCredentials =>
   api.startsWith('mtn-') ? { apiKey: 'contract-key' } : { username: 'merchant', password: 's3cret', clientId: 'contract' };
 
 describe('the generated suites against the Prism mock', () => {
+  // The plain mock answers examples: it honours the shape checks and the missing-credentials ones,
+  // not the behaviour checks (it takes any token, keeps no state): those run against the sandbox (behaviour.test.ts).
   it.each(listBundledApis().map((api) => api.name))('%s honours its contract', async (api) => {
-    const report = await runContractTests({ api, baseUrl: mock.urls[api]!, credentials: credentialsFor(api) });
-    expect(report.results.filter((result) => result.failures.length > 0).map((result) => formatReport({ ...report, results: [result] }, 'pretty'))).toEqual([]);
+    const report = await runContractTests({ api, baseUrl: mock.urls[api]!, credentials: credentialsFor(api), checks: ['shape'], pin: '1234' });
+    expect(report.results.filter((result) => result.outcome === 'failed').map((result) => formatReport({ ...report, results: [result] }, 'pretty'))).toEqual([]);
     expect(report.failed).toBe(0);
-    const kinds = new Set(report.results.map((result) => result.kind));
+    expect(report.skipped).toBe(0);
+    const kinds = new Set(report.results.map((result) => result.caseKind));
     expect(kinds).toEqual(new Set(['positive', 'negative']));
     // Every operation of the spec is exercised.
     const operations = new Set(report.results.map((result) => result.operationId));
     expect(operations.size).toBe(new Set(loadSuite(api).cases.map((c) => c.operationId)).size);
+    const missingCredentials = await runContractTests({ api, baseUrl: mock.urls[api]!, credentials: credentialsFor(api), checks: ['auth'], filter: '/negative/missing-credentials' });
+    expect(missingCredentials.kinds.auth.passed).toBeGreaterThan(0);
+    expect(missingCredentials.failed).toBe(0);
+  });
+
+  it('takes ids from earlier answers: a transaction id from startTransaction, a refresh token from the password grant', async () => {
+    const report = await runContractTests({ api: 'centili-payments', baseUrl: mock.urls['centili-payments']!, credentials: credentialsFor('centili-payments'), checks: ['shape'], pin: '1234' });
+    expect(report.results.find((result) => result.id === 'getTransaction/positive/documented-parameters')).toMatchObject({ outcome: 'passed', status: 200 });
+    const suite = loadSuite('centili-payments');
+    expect(suite.cases.find((c) => c.id === 'getTransaction/positive/documented-parameters')!.uses).toEqual([
+      { target: 'path:transactionId', fromCase: 'startTransaction/positive/example-documented', expression: '$response.body#/transactionId', via: '#/paths/~1auth~1transactions/post/responses/200/links/getTransaction' },
+    ]);
+    expect(suite.cases.find((c) => c.id === 'createToken/positive/example-refreshtoken')!.uses![0]).toMatchObject({ target: 'body:refresh_token', fromCase: 'createToken/positive/example-password' });
   });
 });
 
@@ -53,7 +69,7 @@ describe('a server that breaks the contract', () => {
   it('is caught, each failure naming the operation, the case, the JSON pointer and the rule', async () => {
     const broken = await startBrokenServer(mock.urls['centili-packages']!);
     try {
-      const report = await runContractTests({ api: 'centili-packages', baseUrl: broken.url, credentials: { token: 't' } });
+      const report = await runContractTests({ api: 'centili-packages', baseUrl: broken.url, credentials: { token: 't' }, checks: ['shape', 'auth'] });
       expect(report.failed).toBeGreaterThanOrEqual(2);
       const removedField = report.results.find((result) => result.id === 'getCountryPackages/positive/documented-parameters')!;
       expect(removedField.failures).toContainEqual({ rule: 'required', pointer: '/0', message: "must have required property 'operatorCode'" });
@@ -61,12 +77,16 @@ describe('a server that breaks the contract', () => {
       expect(wrongStatus.failures[0]).toEqual({ rule: 'expected-status', pointer: '#/status', message: 'expected 401, got 200' });
 
       const pretty = formatReport(report, 'pretty');
-      expect(pretty).toContain("getCountryPackages › documented parameters: /0 [required] must have required property 'operatorCode'");
-      expect(pretty).toMatch(/\d+ passed, [1-9]\d* failed\n$/);
+      expect(pretty).toContain("getCountryPackages › documented parameters (a lookup of the spec's example data: its 2xx, or the documented 404 when the server holds none): /0 [required] must have required property 'operatorCode'");
+      expect(pretty).toMatch(/^shape: \d+ passed, [1-9]\d* failed, 0 skipped$/m);
+      expect(pretty).toMatch(/^auth: \d+ passed, [1-9]\d* failed, 0 skipped$/m);
+      expect(pretty).toMatch(/\d+ passed, [1-9]\d* failed, 0 skipped\n$/);
       const junit = formatReport(report, 'junit');
-      expect(junit).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="carrier-contract" tests="\d+" failures="[1-9]\d*"/);
+      expect(junit).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="carrier-contract" tests="\d+" failures="[1-9]\d*" skipped="0"/);
+      expect(junit).toMatch(/<testsuite name="centili-packages shape" tests="\d+" failures="[1-9]\d*" skipped="0"/);
+      expect(junit).toMatch(/<testsuite name="centili-packages auth" tests="\d+" failures="[1-9]\d*" skipped="0"/);
       expect(junit).toContain(`<failure message="must have required property 'operatorCode'" type="required">`);
-      expect(JSON.parse(formatReport(report, 'json'))).toMatchObject({ api: 'centili-packages', failed: report.failed });
+      expect(JSON.parse(formatReport(report, 'json'))).toMatchObject({ api: 'centili-packages', failed: report.failed, kinds: { shape: { failed: expect.any(Number) }, auth: { failed: expect.any(Number) } } });
     } finally {
       broken.server.close();
     }
@@ -92,9 +112,9 @@ describe('carrier-contract CLI', () => {
     });
 
   it('exits 0 and writes JUnit for a server that honours the contract', async () => {
-    const result = await run(['--api', 'centili-payments', '--base-url', mock.urls['centili-payments']!, '--username', 'u', '--password', 'p', '--reporter', 'junit']);
+    const result = await run(['--api', 'centili-payments', '--base-url', mock.urls['centili-payments']!, '--username', 'u', '--password', 'p', '--reporter', 'junit', '--checks', 'shape', '--pin', '1234', '--rate', '200']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/<testsuite name="centili-payments" tests="\d+" failures="0"/);
+    expect(result.stdout).toMatch(/<testsuite name="centili-payments shape" tests="\d+" failures="0" skipped="0"/);
   });
 
   it('exits 1 for a server that breaks it', async () => {
@@ -126,6 +146,11 @@ describe('carrier-contract CLI', () => {
     { args: ['--api', 'mtn-ng-data-gifting', ...target, '--token', 't'], says: /^carrier-contract: mtn-ng-data-gifting takes --api-key, not --token$/ },
     { args: ['--api', 'centili-payments', ...target, '--api-key', 'k'], says: /^carrier-contract: centili-payments takes --username\/--password or --token, not --api-key$/ },
     { args: ['--api', 'centili-services', ...target, '--api-key', 'k'], says: /^carrier-contract: centili-services takes --username\/--password or --token, not --api-key$/ },
+    { args: ['--api', 'centili-payments', ...target, '--checks', 'shape,speed'], says: /^carrier-contract: --checks takes a comma-separated list of shape, flow, idempotency, auth, negative, got "shape,speed"$/ },
+    { args: ['--api', 'centili-payments', ...target, '--rate', '0'], says: /^carrier-contract: --rate must be a positive number of requests per second, got "0"$/ },
+    { args: ['--api', 'centili-payments', ...target, '--rate', 'fast'], says: /^carrier-contract: --rate must be a positive number of requests per second, got "fast"$/ },
+    { args: ['--api', 'centili-payments', ...target, '--pin', ''], says: /^carrier-contract: --pin must not be empty$/ },
+    { args: ['--api', 'centili-payments', ...target, '--read-only=yes'], says: /^carrier-contract: Option '--read-only' does not take an argument/ },
   ])('bad usage $args: one line, the usage, exit code 2, no stack trace', async ({ args, says }) => {
     const result = await run(args);
     expect(result.code, result.stderr).toBe(2);

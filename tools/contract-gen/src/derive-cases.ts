@@ -1,5 +1,5 @@
 import { sample } from 'openapi-sampler';
-import type { ContractCase } from '@carrier-api/contract-tests';
+import type { CaseInput, ContractCase } from '@carrier-api/contract-tests';
 import { createSpecValidator } from '@carrier-api/schema-validator';
 import { deref, listOperations, type OpenApiDocument, type OperationInfo, type ParameterObject, type SchemaObject } from '@carrier-api/spec-kit';
 
@@ -12,7 +12,109 @@ const broken = { enum: 'NOT_A_DOCUMENTED_VALUE', pattern: '!! breaks the pattern
  */
 export function deriveCases(document: OpenApiDocument): ContractCase[] {
   const validator = createSpecValidator(document);
-  return listOperations(document).flatMap((operation) => deriveOperationCases(document, operation, validator));
+  const operations = listOperations(document);
+  const cases = operations.flatMap((operation) => deriveOperationCases(document, operation, validator));
+  return bindInputs(operations, cases);
+}
+
+/**
+ * A value written in the spec that names something on the server (a transaction id, a refresh
+ * token, a service with a data pool) only works against a server that holds it. Such values are
+ * taken at run time from the answer of an earlier request, never from fixtures:
+ *
+ * - a path parameter an OpenAPI link fills (`startTransaction` → `getTransaction`'s
+ *   `transactionId`): every positive case of the target takes it from the source's first positive case;
+ * - the body fields of {@link documentedSources} (no link can name one body field);
+ * - a `pin` body field: the subscriber's PIN is no spec value; it comes from `--pin`.
+ *
+ * A GET lookup whose parameters are only the spec's example data (no link fills them) and that
+ * documents a 404 may answer that 404: the server holds no such data. Its positive cases expect
+ * the 2xx or the documented 404 (whose body is checked like any other).
+ */
+function bindInputs(operations: OperationInfo[], cases: ContractCase[]): ContractCase[] {
+  const firstPositive = (operationId: string) => cases.find((c) => c.operationId === operationId && c.kind === 'positive');
+  const linked = linkedParameters(operations);
+  for (const testCase of cases) {
+    if (testCase.kind !== 'positive') continue;
+    const operation = operations.find((candidate) => candidate.operationId === testCase.operationId)!;
+    const uses: CaseInput[] = [];
+    for (const link of linked.filter((candidate) => candidate.target === operation.operationId && candidate.in === 'path')) {
+      const source = firstPositive(link.source);
+      if (source) uses.push({ target: `path:${link.parameter}`, fromCase: source.id, expression: link.expression, via: link.pointer });
+    }
+    for (const source of documentedSources.filter((candidate) => candidate.caseId === testCase.id)) {
+      if (cases.some((c) => c.id === source.fromCase)) uses.push({ target: source.target, fromCase: source.fromCase, expression: source.expression, via: source.via });
+    }
+    const body = testCase.request.body;
+    if (isRecord(body) && 'pin' in body) uses.push({ target: 'body:pin', option: 'pin', via: 'the PIN the subscriber received ("Submit PIN"): a test PIN of the server, from --pin' });
+    if (uses.length > 0) testCase.uses = uses;
+    const hasLinkedPath = linked.some((candidate) => candidate.target === operation.operationId && candidate.in === 'path');
+    if (operation.method === 'get' && operation.responses['404'] && !hasLinkedPath && !testCase.expect.statuses.includes('404')) {
+      testCase.expect.statuses = [...testCase.expect.statuses, '404'];
+      testCase.name = `${testCase.name} (a lookup of the spec's example data: its 2xx, or the documented 404 when the server holds none)`;
+    }
+  }
+  for (const testCase of cases) {
+    const operation = operations.find((candidate) => candidate.operationId === testCase.operationId)!;
+    const executes = testCase.kind === 'positive' && operation.method !== 'get' && operation.security.length > 0;
+    const sources = (testCase.uses ?? []).map((input) => cases.find((c) => c.id === input.fromCase)).filter((c): c is ContractCase => c !== undefined);
+    if (executes || sources.some((source) => source.changesState)) testCase.changesState = true;
+  }
+  return cases;
+}
+
+/**
+ * Values of the request body that name something the server issued, with the documented relation
+ * that says which earlier answer holds them. OpenAPI links fill parameters or a whole body, never
+ * one body field, so these are listed here.
+ */
+const documentedSources: Array<{ caseId: string; target: string; fromCase: string; expression: string; via: string }> = [
+  {
+    caseId: 'createToken/positive/example-refreshtoken',
+    target: 'body:refresh_token',
+    fromCase: 'createToken/positive/example-password',
+    expression: '$response.body#/refresh_token',
+    via: 'the token endpoint\'s description: "grant_type=refresh_token with refresh_token renews it" (a token the password grant issued)',
+  },
+  {
+    caseId: 'assignData/positive/schema-sample',
+    target: 'body:serviceKey',
+    fromCase: 'listServices/positive/documented-parameters',
+    expression: '$response.body#/0/serviceKey',
+    via: '"Get all services and packages for the merchant": data is assigned from the data pool of one of them',
+  },
+];
+
+interface LinkedParameter {
+  source: string;
+  target: string;
+  in: string;
+  parameter: string;
+  expression: string;
+  /** The link, as a JSON pointer into the bundle. */
+  pointer: string;
+}
+
+/** Every parameter an OpenAPI link of a 2xx response fills, by a `$response.body#/...` expression. */
+export function linkedParameters(operations: OperationInfo[]): LinkedParameter[] {
+  const found: LinkedParameter[] = [];
+  for (const operation of operations) {
+    for (const [status, response] of Object.entries(operation.responses)) {
+      if (!status.startsWith('2')) continue;
+      for (const [name, link] of Object.entries((response as { links?: Record<string, { operationId?: string; parameters?: Record<string, unknown> }> }).links ?? {})) {
+        const target = operations.find((candidate) => candidate.operationId === link.operationId);
+        if (!target) continue;
+        for (const [qualified, expression] of Object.entries(link.parameters ?? {})) {
+          if (typeof expression !== 'string' || !expression.startsWith('$response.body#')) continue;
+          const [where, parameterName] = qualified.includes('.') ? (qualified.split('.', 2) as [string, string]) : [undefined, qualified];
+          const parameter = target.parameters.find((p) => p.name === parameterName && (!where || p.in === where));
+          if (!parameter) continue;
+          found.push({ source: operation.operationId, target: target.operationId, in: parameter.in, parameter: parameter.name, expression, pointer: `${operationPointer(operation)}/responses/${status}/links/${escape(name)}` });
+        }
+      }
+    }
+  }
+  return found;
 }
 
 function deriveOperationCases(document: OpenApiDocument, operation: OperationInfo, validator: ReturnType<typeof createSpecValidator>): ContractCase[] {
@@ -23,7 +125,8 @@ function deriveOperationCases(document: OpenApiDocument, operation: OperationInf
   const cases: ContractCase[] = [];
   const add = (kind: ContractCase['kind'], slug: string, name: string, request: Request, statuses: string[], authenticated = true) => {
     if (statuses.length === 0) return; // nothing documented to expect
-    cases.push({ id: `${operation.operationId}/${kind}/${slug}`, operationId: operation.operationId, kind, name, request: render(operation, request), authenticated, expect: { statuses } });
+    const enforces = `${operationPointer(operation)}/responses/${statuses.join('|')}: ${kind === 'positive' ? 'a documented request gets a documented success' : `a request with ${name} gets the documented ${statuses.join(' or ')}`}, with its documented headers, content type and body schema`;
+    cases.push({ id: `${operation.operationId}/${kind}/${slug}`, operationId: operation.operationId, kind, name, enforces, request: render(operation, request), authenticated, expect: { statuses } });
   };
 
   const media = requestMedia(operation);
@@ -90,9 +193,11 @@ function render(operation: OperationInfo, request: Request): ContractCase['reque
   const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(request.parameters[`path:${name}`] ?? ''));
   const pick = (location: string) =>
     Object.fromEntries(operation.parameters.filter((p) => p.in === location && value(p) !== undefined).map((p) => [p.name, value(p)!]));
+  const pathParameters = Object.fromEntries(operation.parameters.filter((p) => p.in === 'path').map((p) => [p.name, request.parameters[`path:${p.name}`] ?? '']));
   return {
     method: operation.method.toUpperCase(),
     path,
+    ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
     query: pick('query'),
     headers: pick('header'),
     ...(request.body !== undefined ? { contentType: request.contentType, body: request.body } : {}),

@@ -1,1 +1,1 @@
-export { deriveCases, operationPointer } from './derive-cases.ts';
+export { deriveCases, linkedParameters, operationPointer } from './derive-cases.ts';
