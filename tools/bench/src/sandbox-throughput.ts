@@ -123,6 +123,7 @@ async function measure(setup: string, argsOfEach: string[][], seconds: number, s
     }
     // The plain mock answers the spec's example for any Bearer token and id; the sandbox a real transaction.
     const request = sandbox ? await prepare(bases[0]!) : { path: '/auth/transactions/t-1', headers: { Authorization: 'Bearer bench' } };
+    await load(setup, bases, request, 1); // warm-up: every process's JIT, connections, Redis scripts
     return await load(setup, bases, request, seconds);
   } finally {
     await Promise.all(instances.map(stopInstance));
@@ -157,6 +158,11 @@ export async function printSandboxThroughput(seconds = 5): Promise<void> {
   if (note) console.log(note);
   const [, memory, redisOne, redisThree] = rows.map((row) => Number(row['req/s']));
   if (memory && redisOne && redisThree) {
-    console.log(`Redis store, 1 instance: ${(redisOne / memory).toFixed(2)}x the in-memory sandbox; 3 instances: ${(redisThree / redisOne).toFixed(2)}x one, on ${(await import('node:os')).availableParallelism()} cores shared by the instances, redis-server and autocannon.`);
+    const os = await import('node:os');
+    console.log(
+      `Redis store, 1 instance: ${(redisOne / memory).toFixed(2)}x the in-memory sandbox; 3 instances: ${(redisThree / redisOne).toFixed(2)}x one. ` +
+        `${os.availableParallelism()} cores shared by the instances, redis-server, autocannon and whatever else runs (load average ${os.loadavg()[0]!.toFixed(1)}): ` +
+        'more instances than free cores add no throughput, only context switches.',
+    );
   }
 }

@@ -100,6 +100,8 @@ export class RedisStore implements SandboxStore {
       // Reconnect for ever, at most once a second: the sandbox recovers by itself when Redis is back.
       retryStrategy: (times) => Math.min(times * 100, 1000),
       lazyConnect: false,
+      // Commands issued in the same tick (many requests at once) go out in one write.
+      enableAutoPipelining: true,
     }) as ScriptedRedis;
     this.redis.defineCommand('carrierIncrMax', { numberOfKeys: 1, lua: scripts.incrMax });
     this.redis.defineCommand('carrierCompareAndSet', { numberOfKeys: 1, lua: scripts.compareAndSet });
