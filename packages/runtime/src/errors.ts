@@ -168,7 +168,7 @@ export class CarrierTimeoutError extends CarrierNetworkError {
 
   constructor(context: RequestContext, limit: 'timeout' | 'deadline', limitMs: number, secrets: readonly string[] = []) {
     const what = context.operationId ?? `${context.method} ${context.url}`;
-    const detail = limit === 'timeout' ? `each of ${context.attempts} attempt(s) took longer than the ${limitMs} ms timeout` : `no answer within the ${limitMs} ms deadline (${context.attempts} attempt(s))`;
+    const detail = limit === 'timeout' ? `attempt ${context.attempts} of ${context.attempts} took longer than the ${limitMs} ms timeout` : `no answer within the ${limitMs} ms deadline (${context.attempts} attempt(s))`;
     super(context, undefined, secrets, `${what} timed out: ${detail}`);
     this.limit = limit;
     this.limitMs = limitMs;
