@@ -207,6 +207,32 @@ describe('sandbox on Redis: when Redis goes away and comes back', () => {
     expect(await balance()).toEqual([{ totalAmount: 100000, assignedAmount: 3000, expirationDate: '2024-12-31 23:59:59' }]);
   });
 
+  it('answers 503 after the command timeout, not a hang, when Redis holds the connection but answers nothing; serves again when it answers', async () => {
+    const stalled = await startMock({ apis: ['centili-payments'], sandbox: { store: { url: redis.url, prefix: 'stalled:', commandTimeoutMs: 500 } } });
+    try {
+      const payments = await sandboxClient(stalled, 'centili-payments');
+      const { access_token } = await payments.login();
+      const getTransaction = () => send(stalled.urls['centili-payments']!, { method: 'GET', path: '/auth/transactions/t-1', headers: { authorization: `Bearer ${access_token}` } });
+      redis.signal('SIGSTOP');
+      try {
+        const stuck = await getTransaction();
+        expect(stuck.status).toBe(503);
+        expect(stuck.json).toEqual({ code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('timed out') });
+        expect((await admin(stalled, 'centili-payments', 'GET', '/__admin/health')).json).toMatchObject({ status: 'down' });
+      } finally {
+        redis.signal('SIGCONT');
+      }
+      let status = 0;
+      for (let attempt = 0; attempt < 300 && status !== 404; attempt++) {
+        status = (await getTransaction()).status;
+        if (status !== 404) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(status).toBe(404);
+    } finally {
+      await stalled.close();
+    }
+  });
+
   it('refuses to start when Redis cannot be reached (STORE_UNAVAILABLE), and a store URL that is not redis:// (INVALID_OPTIONS)', async () => {
     await expect(startMock({ apis: ['centili-payments'], sandbox: { store: { url: 'redis://127.0.0.1:1', connectTimeoutMs: 300 } } })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     await expect(startMock({ apis: ['centili-payments'], sandbox: { store: { url: 'http://127.0.0.1:6379' } } })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });

@@ -73,8 +73,15 @@ export class TestRedis {
     this.child = undefined;
     if (!child || child.exitCode !== null || child.pid === undefined) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(child.pid, 'SIGCONT');
     process.kill(child.pid, 'SIGKILL');
     await exited;
+  }
+
+  /** SIGSTOP / SIGCONT by pid: a Redis that holds its connections but answers nothing, then answers again. */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    if (this.child?.pid === undefined) throw new Error('redis-server is not running');
+    process.kill(this.child.pid, signal);
   }
 
   /** Stops the server and removes its temp dir. */
