@@ -48,18 +48,19 @@ export class TestRedis {
   /** @throws Error naming the Debian package when redis-server is absent, or when it does not answer PING (bounded wait). */
   async start(): Promise<void> {
     if (this.port === 0) this.port = await freePort();
-    const child = spawn(binary, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(binary, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let failure: Error | undefined;
     child.once('error', (error: NodeJS.ErrnoException) => {
       failure = error.code === 'ENOENT' ? new Error(missing) : error;
     });
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // redis-server logs to stdout, the bind failure included.
+    for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     // Bounded: 400 tries, each a PING (up to 1 s) then a short pause.
     for (let attempt = 0; attempt < 400; attempt++) {
       if (failure) throw failure;
-      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}: ${stderr}`);
+      if (child.exitCode !== null) throw new RedisExitedError(`redis-server exited with ${child.exitCode}: ${stderr}`);
       if (await ping(this.port)) return;
       await sleep(25);
     }
@@ -93,12 +94,19 @@ export class TestRedis {
 
 /** Starts a TestRedis (see {@link TestRedis.start}). */
 export async function startTestRedis(): Promise<TestRedis> {
-  const redis = new TestRedis();
-  try {
-    await redis.start();
-  } catch (error) {
-    await redis.dispose();
-    throw error;
+  // A free port can be taken between our check and redis-server's bind (other test files start
+  // theirs at the same time): a server that exits at once is retried on another port, 5 times at most.
+  for (let attempt = 1; ; attempt++) {
+    const redis = new TestRedis();
+    try {
+      await redis.start();
+      return redis;
+    } catch (error) {
+      await redis.dispose();
+      if (attempt >= 5 || !(error instanceof RedisExitedError)) throw error;
+    }
   }
-  return redis;
 }
+
+/** redis-server exited while starting (e.g. its port was taken). */
+class RedisExitedError extends Error {}
