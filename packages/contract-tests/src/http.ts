@@ -75,16 +75,20 @@ export function createSender(options: SenderOptions): Sender {
   };
 }
 
-/** Spaces request starts at least 1/rate s apart. */
+/** Spaces request starts at least 1/rate s apart, measured from when the previous one was let go; callers queue. */
 function pacer(rate: number | undefined): () => Promise<void> {
   if (!rate) return async () => {};
   const interval = 1000 / rate;
   let next = 0;
-  return async () => {
-    const now = Date.now();
-    const at = Math.max(now, next);
-    next = at + interval;
-    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+  let queue: Promise<void> = Promise.resolve();
+  return () => {
+    const turn = queue.then(async () => {
+      const wait = next - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      next = Date.now() + interval;
+    });
+    queue = turn;
+    return turn;
   };
 }
 

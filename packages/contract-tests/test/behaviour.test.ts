@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMock, type RunningMock } from '@carrier-api/mock';
 import { listBundledApis } from '@carrier-api/specs';
 import { checkKinds, formatReport, runContractTests, type ContractCredentials, type ContractReport } from '../src/index.js';
-import { startBrokenServer, type Answered, type Breakage, type Forwarded } from './fixtures/broken-server.js';
+import { brokenServers, startBrokenServer } from './fixtures/broken-server.js';
 
 const apiKey = 'contract-good-key';
 const pin = '4321';
@@ -97,12 +97,13 @@ describe('--pin and --read-only', () => {
     const report = await runContractTests({ api: 'mtn-ng-data-gifting', baseUrl: sandbox.urls['mtn-ng-data-gifting']!, credentials: credentialsFor('mtn-ng-data-gifting'), rate: 50, fetch: counting });
     expect(report.failed).toBe(0);
     expect(sent.length).toBe(report.results.length);
-    // 50 per second: no two requests start closer than 20 ms apart (a lower bound: a busy machine only widens the gaps).
-    for (let index = 1; index < sent.length; index++) expect(sent[index]! - sent[index - 1]!).toBeGreaterThanOrEqual(19);
+    // 50 per second: 20 ms between requests (unpaced they leave about 1 ms apart). A lower bound with
+    // room for a millisecond of clock rounding: a busy machine only widens the gaps.
+    for (let index = 1; index < sent.length; index++) expect(sent[index]! - sent[index - 1]!).toBeGreaterThanOrEqual(15);
   });
 });
 
-/** The sandbox's own token for the broken servers that forge credentials. */
+/** The sandbox's own token, for the broken servers that forge credentials. */
 const tokenCache = new Map<string, string>();
 async function sandboxToken(api: string): Promise<string> {
   if (!tokenCache.has(api)) {
@@ -111,119 +112,7 @@ async function sandboxToken(api: string): Promise<string> {
   }
   return tokenCache.get(api)!;
 }
-const tokenPath = '/auth/realms/api/protocol/openid-connect/token';
-const json = (status: number, body: unknown): Answered => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const isPin = (request: Forwarded) => request.method === 'POST' && /^\/auth\/transactions\/[^/]+\/pin$/.test(request.url);
-const isGetTransaction = (request: Forwarded) => request.method === 'GET' && /^\/auth\/transactions\/[^/]+$/.test(request.url);
-const withoutKey = (request: Forwarded): Forwarded => ({ ...request, headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'idempotency-key')) });
-
-interface Row {
-  server: string;
-  api: string;
-  breakage: Breakage;
-  /** The checks meant to catch it. */
-  caughtBy: string[];
-}
-
-const rows: Row[] = [
-  {
-    server: 'replays a key by executing again',
-    api: 'centili-payments',
-    breakage: { request: withoutKey },
-    caughtBy: ['idempotency/startTransaction/replay', 'idempotency/releaseTransaction/replay', 'idempotency/submitPin/replay', 'idempotency/getTransaction/replay'],
-  },
-  {
-    server: 'executes both of two requests in flight under one key',
-    api: 'centili-payments',
-    breakage: {
-      // The key is honoured, except that a second request arriving while the first runs executes too.
-      async request(request, state) {
-        const key = request.headers['idempotency-key'];
-        if (!key || request.method !== 'POST') return request;
-        const inFlight = (state.get('inFlight') as Set<string> | undefined) ?? new Set<string>();
-        state.set('inFlight', inFlight);
-        if (inFlight.has(key)) return withoutKey(request);
-        inFlight.add(key);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        setTimeout(() => inFlight.delete(key), 200);
-        return request;
-      },
-    },
-    caughtBy: ['idempotency/startTransaction/in-flight'],
-  },
-  {
-    server: 'accepts any bearer token',
-    api: 'centili-payments',
-    breakage: { request: async (request) => (request.url.startsWith(tokenPath) || !request.headers.authorization ? request : { ...request, headers: { ...request.headers, authorization: `Bearer ${await sandboxToken('centili-payments')}` } }) },
-    caughtBy: ['auth/startTransaction/unissued-token', 'auth/startTransaction/malformed-token', 'auth/getTransaction/unissued-token'],
-  },
-  {
-    server: 'accepts a request without credentials',
-    api: 'centili-data-gifting',
-    breakage: { request: async (request) => (request.url.startsWith(tokenPath) || request.headers.authorization ? request : { ...request, headers: { ...request.headers, authorization: `Bearer ${await sandboxToken('centili-data-gifting')}` } }) },
-    caughtBy: ['listServices/negative/missing-credentials', 'getBalance/negative/missing-credentials'],
-  },
-  {
-    server: 'accepts any X-API-Key (MTN)',
-    api: 'mtn-ng-data-gifting',
-    breakage: { request: (request) => (request.headers['x-api-key'] ? { ...request, headers: { ...request.headers, 'x-api-key': apiKey } } : request) },
-    caughtBy: ['auth/giftData/wrong-api-key'],
-  },
-  {
-    server: 'answers 200 for an unknown transaction',
-    api: 'centili-payments',
-    breakage: { response: (answer, request) => (answer.status === 404 ? json(200, { transactionId: request.url.split('/')[3], transactionStatus: 'PENDING' }) : answer) },
-    caughtBy: ['negative/getTransaction/unknown-transactionid', 'negative/releaseTransaction/unknown-transactionid', 'negative/submitPin/unknown-transactionid'],
-  },
-  {
-    server: 'has no PIN limit',
-    api: 'centili-payments',
-    breakage: { response: (answer, request) => (isPin(request) && answer.status === 429 ? json(400, { code: 'INVALID_PIN', message: 'Invalid PIN sent, request can be retried' }) : answer) },
-    caughtBy: ['negative/submitPin/pin-limit'],
-  },
-  {
-    server: 'takes any PIN',
-    api: 'centili-payments',
-    breakage: { request: (request) => (isPin(request) ? { ...request, body: JSON.stringify({ pin }) } : request) },
-    caughtBy: ['negative/submitPin/wrong-pin'],
-  },
-  {
-    server: 'does not complete a transaction on the right PIN',
-    api: 'centili-payments',
-    breakage: { response: (answer, request) => (isGetTransaction(request) ? { ...answer, body: answer.body.replace('"COMPLETED"', '"PENDING"') } : answer) },
-    caughtBy: ['flow/submitPin/startTransaction-getTransaction-submitPin-getTransaction'],
-  },
-  {
-    server: 'does not lower the balance on an assignment',
-    api: 'centili-data-gifting',
-    breakage: {
-      response(answer, request, state) {
-        if (!request.url.startsWith('/datagifting/v1/services/balance')) return answer;
-        if (!state.has('balance')) state.set('balance', answer);
-        return state.get('balance') as Answered;
-      },
-    },
-    caughtBy: ['flow/assignData/assignData-listTransactions-getBalance'],
-  },
-  {
-    server: 'does not list an assignment',
-    api: 'centili-data-gifting',
-    breakage: { response: (answer, request) => (request.url.startsWith('/datagifting/v1/transaction?') && answer.status === 200 ? { ...answer, body: '[]' } : answer) },
-    caughtBy: ['flow/assignData/assignData-listTransactions-getBalance'],
-  },
-  {
-    server: 'answers a status its spec does not document',
-    api: 'centili-data-gifting',
-    breakage: { response: (answer, request) => (request.url.startsWith('/datagifting/v1/services?') && answer.status === 200 ? { ...answer, status: 203 } : answer) },
-    caughtBy: ['listServices/positive/documented-parameters'],
-  },
-  {
-    server: 'leaves out a required field',
-    api: 'centili-data-gifting',
-    breakage: { response: (answer, request) => (request.url.startsWith('/datagifting/v1/services/balance') && answer.status === 200 ? { ...answer, body: answer.body.replace(/"expirationDate":"[^"]*",?/g, '') } : answer) },
-    caughtBy: ['getBalance/positive/documented-parameters'],
-  },
-];
+const rows = brokenServers({ pin, apiKey, token: sandboxToken });
 
 describe('deliberately broken servers: each is caught by the check meant for it, and the report names it', () => {
   it.each(rows)('a server that $server', async ({ api, breakage, caughtBy }) => {
