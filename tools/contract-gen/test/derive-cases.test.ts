@@ -38,3 +38,35 @@ describe('deriveCases', () => {
     expect(byId['giftData/negative/missing-body-sendsms']!.expect.statuses).toEqual(['400']);
   });
 });
+
+describe('values that name something on the server come from earlier answers', () => {
+  it('a path parameter an OpenAPI link fills: from the link source\'s first positive case', async () => {
+    const cases = deriveCases(await bundleApi('centili-payments'));
+    const byId = Object.fromEntries(cases.map((c) => [c.id, c]));
+    for (const id of ['getTransaction/positive/documented-parameters', 'releaseTransaction/positive/documented-parameters', 'submitPin/positive/example-documented']) {
+      expect(byId[id]!.uses![0], id).toEqual({
+        target: 'path:transactionId',
+        fromCase: 'startTransaction/positive/example-documented',
+        expression: '$response.body#/transactionId',
+        via: expect.stringMatching(/^#\/paths\/~1auth~1transactions\/post\/responses\/200\/links\//),
+      });
+      expect(byId[id]!.changesState, id).toBe(true);
+      expect(byId[id]!.request.pathParameters, id).toEqual({ transactionId: '7d1c3f0e-transaction' });
+    }
+    // The PIN is no spec value: it comes from --pin.
+    expect(byId['submitPin/positive/example-documented']!.uses).toContainEqual(expect.objectContaining({ target: 'body:pin', option: 'pin' }));
+    // Negative cases keep the spec's values: the server refuses them before looking anything up.
+    expect(byId['submitPin/negative/missing-body-pin']!.uses).toBeUndefined();
+    // The refresh grant takes the refresh token a password grant issued.
+    expect(byId['createToken/positive/example-refreshtoken']!.uses).toEqual([expect.objectContaining({ target: 'body:refresh_token', fromCase: 'createToken/positive/example-password', expression: '$response.body#/refresh_token' })]);
+    expect(byId['createToken/positive/example-refreshtoken']!.changesState).toBeUndefined();
+  });
+
+  it('a lookup of the spec\'s example data may answer its documented 404', async () => {
+    const cases = deriveCases(await bundleApi('centili-packages'));
+    expect(cases.find((c) => c.id === 'getCountryPackages/positive/documented-parameters')!.expect.statuses).toEqual(['200', '404']);
+    // getTransaction documents a 404 too, but its id comes from a link: it must be found.
+    const payments = deriveCases(await bundleApi('centili-payments'));
+    expect(payments.find((c) => c.id === 'getTransaction/positive/documented-parameters')!.expect.statuses).toEqual(['200']);
+  });
+});
