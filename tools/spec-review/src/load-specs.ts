@@ -23,13 +23,20 @@ export interface DisplayRoot {
 export async function bundleSpec(entry: string, display: DisplayRoot): Promise<OpenApiDocument> {
   const config = await redoclyConfig();
   const shown = (file: string) => `${display.prefix}${relative(display.root, file)}`;
-  const result = await bundle({ ref: entry, config, dereference: false, removeUnusedComponents: false });
+  const relativise = (text: string) => text.split(`${display.root}${sep}`).join(display.prefix);
+  let result: Awaited<ReturnType<typeof bundle>>;
+  try {
+    result = await bundle({ ref: entry, config, dereference: false, removeUnusedComponents: false });
+  } catch (error) {
+    // A file that is not YAML: its parser names it by its absolute path.
+    throw new Error(`Cannot bundle ${shown(entry)}: ${relativise((error as Error).message)}`);
+  }
   const errors = result.problems.filter((problem) => problem.severity === 'error');
   if (errors.length > 0) {
     const lines = errors.map((problem) => {
       const location = problem.location[0];
       // Redocly's message may name a file by its absolute path too.
-      const message = problem.message.split(`${display.root}${sep}`).join(display.prefix);
+      const message = relativise(problem.message);
       return `${location ? shown(location.source.absoluteRef) : shown(entry)} ${location?.pointer ?? ''} [${problem.ruleId}] ${message}`;
     });
     throw new Error(`Cannot bundle ${shown(entry)}:\n${lines.join('\n')}`);

@@ -179,6 +179,13 @@ export interface ReviewOptions {
 export async function reviewSides(base: SpecSide, head: SpecSide, options: ReviewOptions): Promise<SpecReview> {
   const apis: ApiReview[] = [];
   const toGenerate: ApiReview[] = [];
+  const changed = (api: string) => base.apis.has(api) && head.apis.has(api) && !isDeepStrictEqual(base.apis.get(api), head.apis.get(api));
+  // The JVM starts first and generates while oasdiff compares.
+  const generating = generateSurfaces(
+    options.code === false ? [] : [...head.apis.keys()].sort().filter(changed).flatMap((api) => [{ api, document: base.apis.get(api)! }, { api, document: head.apis.get(api)! }]),
+  );
+  // Its failure is awaited below, not left unhandled while oasdiff runs.
+  generating.catch(() => undefined);
   for (const api of [...new Set([...base.apis.keys(), ...head.apis.keys()])].sort()) {
     const [before, after] = [base.apis.get(api), head.apis.get(api)];
     const file = head.files.get(api) ?? base.files.get(api);
@@ -186,7 +193,7 @@ export async function reviewSides(base: SpecSide, head: SpecSide, options: Revie
       apis.push({ api, file, status: 'removed', changes: [{ rule: 'api-removed', level: 'breaking', text: `the ${api} API was removed` }], wireBump: 'major', bump: 'major' });
     } else if (!before) {
       apis.push({ api, file, status: 'added', changes: [{ rule: 'api-added', level: 'safe', text: `the ${api} API was added` }], wireBump: 'minor', bump: 'minor' });
-    } else if (isDeepStrictEqual(before, after)) {
+    } else if (!changed(api)) {
       apis.push({ api, file, status: 'unchanged', changes: [], wireBump: 'none', bump: 'none' });
     } else {
       const changes = diffDocuments(before, after, { acceptedPatternChanges: options.acceptedPatternChanges });
@@ -195,7 +202,7 @@ export async function reviewSides(base: SpecSide, head: SpecSide, options: Revie
       if (options.code !== false) toGenerate.push(review);
     }
   }
-  const surfaces = await generateSurfaces(toGenerate.flatMap((review) => [{ api: review.api, document: base.apis.get(review.api)! }, { api: review.api, document: head.apis.get(review.api)! }]));
+  const surfaces = await generating;
   toGenerate.forEach((review, index) => {
     const [before, after] = [surfaces[2 * index]!, surfaces[2 * index + 1]!];
     const client = diffSurfaces(before.client, after.client);

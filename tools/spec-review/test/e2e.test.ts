@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { specsDir } from '@carrier-api/spec-kit';
+import { copyCommittedSpecs } from './committed-specs.ts';
 
 const tsx = resolve(import.meta.dirname, '../node_modules/.bin/tsx');
 const cli = (name: string) => resolve(import.meta.dirname, '../src/cli', `${name}.ts`);
@@ -18,7 +18,7 @@ beforeAll(() => {
   git('init', '--quiet', '--initial-branch=main');
   git('config', 'user.email', 'ci@example.com');
   git('config', 'user.name', 'CI');
-  cpSync(specsDir, join(repo, 'specs'), { recursive: true });
+  copyCommittedSpecs(repo);
   for (const name of ['centili-payments', 'centili-payments-sdk', 'centili-packages', 'specs', 'mock', 'contract-tests']) {
     mkdirSync(join(repo, 'packages', name), { recursive: true });
     writeFileSync(join(repo, 'packages', name, 'package.json'), JSON.stringify({ name: `@carrier-api/${name}`, version: '1.0.0' }));

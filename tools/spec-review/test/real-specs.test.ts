@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { specsDir } from '@carrier-api/spec-kit';
+import { copyCommittedSpecs } from './committed-specs.ts';
 import type { SpecReview } from '../src/index.ts';
 
 // The two verdicts of issue 20, on the project's own specs in a temporary git repository.
@@ -39,7 +39,7 @@ beforeAll(() => {
   git('init', '--quiet', '--initial-branch=main');
   git('config', 'user.email', 'ci@example.com');
   git('config', 'user.name', 'CI');
-  cpSync(specsDir, join(repo, 'specs'), { recursive: true });
+  copyCommittedSpecs(repo);
   mkdirSync(join(repo, 'packages', 'specs'), { recursive: true });
   writeFileSync(join(repo, 'packages', 'specs', 'package.json'), JSON.stringify({ name: '@carrier-api/specs', version: '1.0.0' }));
   git('add', '-A');
