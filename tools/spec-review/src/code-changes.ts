@@ -51,7 +51,8 @@ function shape(surface: Surface, key: string, depth = 0): string | undefined {
   if (entry.type !== '{…}' && entry.kind === 'member') {
     const component = /^components\["([^"]+)"\]\["([^"]+)"\]$/.exec(entry.type);
     const named = component ? `components.${component[1]}.${component[2]}` : /^[A-Za-z_$][\w$]*$/.test(entry.type) ? entry.type : undefined;
-    if (!named || !surface.has(named)) return undefined;
+    // A type that names nothing of the surface (`string`, `Array<string>`) is itself.
+    if (!named || !surface.has(named)) return `=${entry.type}`;
     const target = surface.get(named)!;
     if (target.kind === 'member' && target.type !== '{…}') return shape(surface, named, depth + 1);
     root = named;
@@ -83,7 +84,8 @@ const code = (text: string) => `\`${text}\``;
  * required member of something they build (request parameters, bodies), or a required member
  * of something they read that goes away or becomes optional. An optional member removed is a
  * warning (as oasdiff and our policy rate it on the wire); anything added is safe; a member whose
- * type is now named differently but has the same members is safe.
+ * type is now named differently but is the same type (same members, or the same primitive) is
+ * `docs`: callers see no difference.
  *
  * @param before - The surface generated from the base spec.
  * @param after - The surface generated from the head spec.
@@ -153,7 +155,7 @@ export function diffSurfaces(before: Surface, after: Surface): CodeChange[] {
       if (entry.key.startsWith('paths[')) continue; // which operation a path's method is: see operations
       changes.push(
         sameShape
-          ? { rule: 'code-member-type-renamed', level: 'safe', text: `${code(entry.key)} is now typed ${code(next.type)} instead of ${code(entry.type)}, with the same members`, symbol: entry.key, before: entry.signature, after: next.signature }
+          ? { rule: 'code-member-type-renamed', level: 'docs', text: `${code(entry.key)} is now typed ${code(next.type)} instead of ${code(entry.type)}, which is the same type`, symbol: entry.key, before: entry.signature, after: next.signature }
           : { rule: 'code-member-type-changed', level: 'warning', text: `the type of ${code(entry.key)} changed from ${code(entry.type)} to ${code(next.type)}`, symbol: entry.key, before: entry.signature, after: next.signature },
       );
     }

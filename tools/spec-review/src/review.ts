@@ -214,8 +214,8 @@ export async function reviewSides(base: SpecSide, head: SpecSide, options: Revie
   return { base: base.label, head: head.label, apis, packages: packageBumps(options.workspacePackages, apis) };
 }
 
-/** A bump for code changes: breaking → major, anything else → minor (the surface grew or moved). */
-const codeBump = (changes: CodeChange[]): Bump => (changes.length === 0 ? 'none' : changes.some((change) => change.level === 'breaking') ? 'major' : 'minor');
+/** A bump for code changes: breaking → major; warning or safe (the surface grew or moved) → minor; a type only written differently → patch. */
+const codeBump = (changes: CodeChange[]): Bump => bumpFor(changes as SpecChange[]);
 
 /** A wire-level "documentation only" verdict, worded for what the code review found. */
 function withTrueWording(change: SpecChange, codeChanged: boolean): SpecChange {
