@@ -7,9 +7,16 @@ export interface MissingChangeset {
   needed: Bump;
   given: Bump;
   apis: string[];
+  /** Which level of the review asks for the bump: the wire, the generated code, or both. */
+  because: ('wire' | 'code')[];
 }
 
-/** The packages a spec change affects whose pending changesets do not reach the bump it needs. */
+/**
+ * The packages a spec change affects whose pending changesets do not reach the bump it needs:
+ * the same verdicts as `spec-diff` (wire and generated code), read from `review.packages`.
+ *
+ * @param repoRoot - The repository whose `.changeset/` is read.
+ */
 export async function findMissingChangesets(repoRoot: string, review: SpecReview): Promise<MissingChangeset[]> {
   const read = (readChangesets as unknown as { default?: typeof readChangesets }).default ?? readChangesets;
   const changesets = await read(repoRoot);
@@ -22,11 +29,15 @@ export async function findMissingChangesets(repoRoot: string, review: SpecReview
   }
   return review.packages
     .filter((pkg) => !bumpAtLeast(given.get(pkg.name) ?? 'none', pkg.bump))
-    .map((pkg) => ({ name: pkg.name, needed: pkg.bump, given: given.get(pkg.name) ?? 'none', apis: pkg.apis }));
+    .map((pkg) => ({ name: pkg.name, needed: pkg.bump, given: given.get(pkg.name) ?? 'none', apis: pkg.apis, because: pkg.because }));
 }
 
+/** One line per package: what it needs, why, and what it has. */
 export function formatMissing(missing: MissingChangeset[]): string {
   return missing
-    .map((entry) => `${entry.name} needs a ${entry.needed} changeset (spec change in ${entry.apis.join(', ')}); it has ${entry.given === 'none' ? 'none' : `only a ${entry.given}`}. Run pnpm changeset.`)
+    .map(
+      (entry) =>
+        `${entry.name} needs a ${entry.needed} changeset (spec change in ${entry.apis.join(', ')}${entry.because.includes('code') ? `; ${entry.because.includes('wire') ? 'on the wire and in the generated code' : 'its generated code'}` : ''}); it has ${entry.given === 'none' ? 'none' : `only a ${entry.given}`}. Run pnpm changeset.`,
+    )
     .join('\n');
 }

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OpenApiDocument } from '@carrier-api/spec-kit';
-import { formatMarkdown, reviewSides, type SpecReview } from '../src/index.ts';
+import { findMissingChangesets, formatMarkdown, formatMissing, reviewSides, type SpecReview } from '../src/index.ts';
 import { revise, type Edit } from './revise.ts';
 
 // The two levels of the review on fixture pairs: the wire and the code the project's own
@@ -51,5 +52,14 @@ describe('spec review on two levels: the wire and the generated code', () => {
     expect(renamed.find((pkg) => pkg.name === '@carrier-api/fixture-1-sdk')?.because).toEqual(['code']);
     const required = review.packages.filter((pkg) => pkg.apis.includes('fixture-5'));
     expect(required.find((pkg) => pkg.name === '@carrier-api/fixture-5-sdk')?.because).toEqual(['wire', 'code']);
+  });
+
+  it('changeset:check asks for the bump the generated code needs, even when the wire asks for less', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'spec-review-changesets-'));
+    mkdirSync(join(repo, '.changeset'));
+    writeFileSync(join(repo, '.changeset', 'config.json'), JSON.stringify({ baseBranch: 'main' }));
+    writeFileSync(join(repo, '.changeset', 'rename.md'), '---\n"@carrier-api/fixture-1-sdk": minor\n---\n\nRename getTransaction.\n');
+    const missing = await findMissingChangesets(repo, { ...review, packages: review.packages.filter((pkg) => pkg.apis.includes('fixture-1')) });
+    expect(formatMissing(missing)).toContain('@carrier-api/fixture-1-sdk needs a major changeset (spec change in fixture-1; its generated code); it has only a minor. Run pnpm changeset.');
   });
 });

@@ -105,12 +105,12 @@ describe('spec review on a git repository', () => {
   it('changeset:check fails naming the package and the bump, then passes once a major changeset exists', () => {
     const missing = run('changeset-check');
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toContain('@carrier-api/centili-payments needs a major changeset (spec change in centili-payments); it has none. Run pnpm changeset.');
+    expect(missing.stderr).toContain('@carrier-api/centili-payments needs a major changeset (spec change in centili-payments; on the wire and in the generated code); it has none. Run pnpm changeset.');
 
     writeFileSync(join(repo, '.changeset', 'otp.md'), '---\n"@carrier-api/centili-payments": minor\n---\n\nRequire an OTP.\n');
     const tooSmall = run('changeset-check');
     expect(tooSmall.status).toBe(1);
-    expect(tooSmall.stderr).toContain('@carrier-api/centili-payments needs a major changeset (spec change in centili-payments); it has only a minor.');
+    expect(tooSmall.stderr).toContain('@carrier-api/centili-payments needs a major changeset (spec change in centili-payments; on the wire and in the generated code); it has only a minor.');
 
     const packages = ['centili-payments', 'centili-payments-sdk', 'contract-tests', 'mock', 'specs'].map((name) => `"@carrier-api/${name}": major`).join('\n');
     writeFileSync(join(repo, '.changeset', 'otp.md'), `---\n${packages}\n---\n\nRequire an OTP with the PIN.\n`);
