@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { diffSurfaces, sdkSurface } from '../src/index.ts';
+
+// The code-level rules on hand-written SDK sources shaped like typescript-fetch's: a class whose
+// method takes a request object and returns a model, and the models. Each row edits them.
+const api = (request: string, method = 'getThing(requestParameters: GetThingRequest, initOverrides?: RequestInit): Promise<Thing>') => `
+export interface GetThingRequest {
+${request}
+}
+export class ThingsApi {
+  async ${method} { return null as never; }
+  async getThingRaw(requestParameters: GetThingRequest): Promise<ApiResponse<Thing>> { return null as never; }
+}`;
+const model = (members: string) => `
+export interface Thing {
+${members}
+}
+export const ThingStatusEnum = { STARTED: 'STARTED', COMPLETED: 'COMPLETED' } as const;
+export type ThingStatusEnum = typeof ThingStatusEnum[keyof typeof ThingStatusEnum];
+export function ThingFromJSON(json: any): Thing { return json; }`;
+const files = (request: string, members: string, extra = '', method?: string) => ({ 'apis/ThingsApi.ts': api(request, method), 'models/Thing.ts': model(members) + extra });
+const base = files('  id: string;\n  expand?: string;', '  id: string;\n  status: ThingStatusEnum;\n  note?: string;');
+
+const rows: { name: string; head: Record<string, string>; rule: string; level: string; symbol: string }[] = [
+  { name: 'a required request member added', head: files('  id: string;\n  expand?: string;\n  otp: string;', '  id: string;\n  status: ThingStatusEnum;\n  note?: string;'), rule: 'code-member-added', level: 'breaking', symbol: 'GetThingRequest.otp' },
+  { name: 'an optional request member added', head: files('  id: string;\n  expand?: string;\n  fields?: string;', '  id: string;\n  status: ThingStatusEnum;\n  note?: string;'), rule: 'code-member-added', level: 'safe', symbol: 'GetThingRequest.fields' },
+  { name: 'an optional request member removed', head: files('  id: string;', '  id: string;\n  status: ThingStatusEnum;\n  note?: string;'), rule: 'code-member-removed', level: 'warning', symbol: 'GetThingRequest.expand' },
+  { name: 'an optional response member removed', head: files('  id: string;\n  expand?: string;', '  id: string;\n  status: ThingStatusEnum;'), rule: 'code-member-removed', level: 'warning', symbol: 'Thing.note' },
+  { name: 'a required response member removed', head: files('  id: string;\n  expand?: string;', '  id: string;\n  note?: string;'), rule: 'code-member-removed', level: 'breaking', symbol: 'Thing.status' },
+  { name: 'a response member became optional', head: files('  id: string;\n  expand?: string;', '  id: string;\n  status?: ThingStatusEnum;\n  note?: string;'), rule: 'code-member-became-optional', level: 'breaking', symbol: 'Thing.status' },
+  { name: 'a request member became optional', head: files('  id?: string;\n  expand?: string;', '  id: string;\n  status: ThingStatusEnum;\n  note?: string;'), rule: 'code-member-became-optional', level: 'safe', symbol: 'GetThingRequest.id' },
+  { name: 'a request member renamed', head: files('  thingId: string;\n  expand?: string;', '  id: string;\n  status: ThingStatusEnum;\n  note?: string;'), rule: 'code-member-renamed', level: 'breaking', symbol: 'GetThingRequest.id' },
+  { name: 'an enum constant removed', head: { ...base, 'models/Thing.ts': base['models/Thing.ts'].replace(", COMPLETED: 'COMPLETED'", '') }, rule: 'code-member-removed', level: 'breaking', symbol: 'ThingStatusEnum.COMPLETED' },
+  { name: 'a method renamed', head: files('  id: string;\n  expand?: string;', '  id: string;\n  status: ThingStatusEnum;\n  note?: string;', '', 'fetchThing(requestParameters: GetThingRequest, initOverrides?: RequestInit): Promise<Thing>'), rule: 'code-method-renamed', level: 'breaking', symbol: 'ThingsApi.getThing' },
+  { name: 'a model added', head: files('  id: string;\n  expand?: string;', '  id: string;\n  status: ThingStatusEnum;\n  note?: string;', '\nexport interface Refund { id?: string; }'), rule: 'code-declaration-added', level: 'safe', symbol: 'Refund' },
+];
+
+describe('the generated code level: what each change of an SDK surface does to callers', () => {
+  it.each(rows)('$name: $level $rule', ({ head, rule, level, symbol }) => {
+    const changes = diffSurfaces(sdkSurface(base), sdkSurface(head));
+    expect(changes, JSON.stringify(changes, null, 1)).toContainEqual(expect.objectContaining({ rule, level, symbol }));
+  });
+
+  it('derived functions and method variants follow their model and method, and docs are no change', () => {
+    const reworded = Object.fromEntries(Object.entries(base).map(([name, text]) => [name, text.replace('export interface Thing {', '/** A thing. */\nexport interface Thing {')]));
+    expect(diffSurfaces(sdkSurface(base), sdkSurface(reworded))).toEqual([]);
+    const keys = [...sdkSurface(base).keys()];
+    expect(keys).not.toContain('ThingFromJSON');
+    expect(keys).not.toContain('ThingsApi.getThingRaw');
+  });
+});
