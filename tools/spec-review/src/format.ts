@@ -93,7 +93,7 @@ export function formatGithub(review: SpecReview, repoRoot: string): string {
     }
   }
   const packages = review.packages.map((pkg) => `${pkg.name}: ${pkg.bump} (${pkg.because.join(' and ')})`).join(', ');
-  if (packages) lines.push(`::notice title=spec-review: releases needed::${escapeData(packages)}`);
+  if (packages) lines.push(`::notice title=${escapeProperty('spec-review: releases needed')}::${escapeData(packages)}`);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
@@ -101,30 +101,44 @@ export function formatGithub(review: SpecReview, repoRoot: string): string {
 function wireHints(change: SpecChange): string[] {
   const quoted = [...change.text.matchAll(/`([^`]+)`/g)].map((match) => match[1]!.split('/').pop()!);
   const path = change.operation?.split(' ')[1];
-  return [...(change.operationId ? [`operationId: ${change.operationId}`] : []), ...quoted.map((name) => `${name}:`), ...quoted.map((name) => `name: ${name}`), ...(path ? [`${path}:`] : [])];
+  return [...(change.operationId ? [`operationId: ${change.operationId}`] : []), ...(path ? [`${path}:`] : []), ...quoted.map((name) => `${name}:`), ...quoted.map((name) => `name: ${name}`)];
 }
 
-/** Strings that locate a code change: the operation, path, parameter or schema the symbol is made of. */
+/** Strings that locate a code change: the operation, path, parameter or schema its symbol is made of, in that order of preference. */
 function codeHints(change: CodeChange): string[] {
-  const names = [change.after, change.before, change.symbol]
-    .filter((text): text is string => Boolean(text))
-    .flatMap((text) => [...text.matchAll(/"([^"]+)"|\.([A-Za-z_$][\w$]*)|^([A-Za-z_$][\w$]*)/g)].map((match) => match[1] ?? match[2] ?? match[3]!));
-  const hints: string[] = [];
-  for (const name of names.reverse()) {
-    if (name.startsWith('/')) hints.push(`${name}:`);
-    hints.push(`operationId: ${name}`, `name: ${name}`, `${name.charAt(0).toUpperCase()}${name.slice(1)}:`);
-  }
-  return hints;
+  const skip = new Set(['interface', 'type', 'const', 'function', 'class', 'string', 'number', 'boolean', 'unknown', 'components', 'operations', 'paths', 'schemas', 'parameters', 'responses', 'content', 'Promise', 'runtime', 'requestParameters', 'initOverrides', 'RequestInit', 'InitOverrideFunction']);
+  const names = [
+    ...new Set(
+      [change.after, change.before, change.symbol]
+        .filter((text): text is string => Boolean(text))
+        .flatMap((text) => [...text.matchAll(/"([^"]+)"|([A-Za-z_$][\w$]*)/g)].map((match) => match[1] ?? match[2]!))
+        .filter((name) => !skip.has(name)),
+    ),
+  ];
+  // The SDK's request object of an operation: `GetTransactionRequest` → `getTransaction`.
+  const operations = names.flatMap((name) => [name, ...(/^[A-Z]\w*Request$/.test(name) ? [`${name.charAt(0).toLowerCase()}${name.slice(1, -'Request'.length)}`] : [])]);
+  return [
+    ...operations.map((name) => `operationId: ${name}`),
+    ...names.filter((name) => name.startsWith('/')).map((name) => `${name}:`),
+    ...names.map((name) => `name: ${name}`),
+    ...names.map((name) => `${name}:`),
+  ];
 }
 
-/** The 1-based line of the first hint found (a whole-line match after indentation), else 1. */
+/**
+ * The 1-based line of the first hint found (a whole line after indentation), else 1. Of several
+ * lines, the least indented: an operation's own `operationId` rather than a link's that names it.
+ */
 function lineOf(lines: string[], hints: string[]): number {
   for (const hint of hints) {
-    const index = lines.findIndex((line) => {
+    let best: { index: number; indent: number } | undefined;
+    lines.forEach((line, index) => {
       const trimmed = line.trim().replace(/^- /, '');
-      return trimmed === hint || trimmed.startsWith(`${hint} `) || (hint.endsWith(':') && trimmed === hint) || trimmed === hint.replace(/^([^:]+):$/, "'$1':");
+      const found = trimmed === hint || trimmed.startsWith(`${hint} `) || trimmed === hint.replace(/^([^:]+):$/, "'$1':");
+      const indent = line.length - line.trimStart().length;
+      if (found && (!best || indent < best.indent)) best = { index, indent };
     });
-    if (index >= 0) return index + 1;
+    if (best) return best.index + 1;
   }
   return 1;
 }
