@@ -6,7 +6,11 @@ import { startTestRedis } from './support/redis.js';
 
 const bin = join(import.meta.dirname, '..', 'bin', 'carrier-mock.js');
 
-/** Runs carrier-mock; resolves once it printed `lines` URL lines (or exited), bounded by a timeout. */
+/**
+ * Runs carrier-mock; resolves once it printed `lines` URL lines (or exited), bounded by a timeout.
+ * Start-up takes about a second on a quiet machine; the bound is for a machine where turbo runs
+ * other suites on the same two cores, and only says something is wrong when it is passed.
+ */
 function runCli(args: string[], lines = 0) {
   const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -14,7 +18,7 @@ function runCli(args: string[], lines = 0) {
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`carrier-mock did not start in 20 s: ${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`carrier-mock did not start in 45 s: ${stderr}`)), 45_000);
     const check = () => {
       if (stdout.trim().split('\n').filter(Boolean).length >= lines) {
         clearTimeout(timer);
@@ -123,7 +127,7 @@ describe('carrier-mock CLI', () => {
       await redis.dispose();
       expect(codes).toEqual([0, 0, 0]);
     }
-  });
+  }, 120_000);
 
   it('exits 2 on a --store that is not a redis:// URL or a --store-prefix without --store, and 1 when the store cannot be reached', async () => {
     const [notRedis, prefixOnly, unreachable] = [

@@ -37,13 +37,14 @@ describe('lint:specs ruleset', () => {
     },
     {
       name: 'a missing operationId',
-      edit: (s: string) => s.replace('      operationId: submitPin\n', ''),
+      // Anchored to the operation's own line: links name operationIds too.
+      edit: (s: string) => s.replace(/^      operationId: submitPin\n/m, ''),
       rule: 'operation-operationId',
       pointer: '#/paths/~1auth~1transactions~1{transactionId}~1pin/post/operationId',
     },
     {
       name: 'an operationId that is no method name',
-      edit: (s: string) => s.replace('operationId: submitPin', 'operationId: Submit_PIN'),
+      edit: (s: string) => s.replace(/^      operationId: submitPin$/m, '      operationId: Submit_PIN'),
       rule: 'carrier/operation-id-camel-case',
       pointer: '#/paths/~1auth~1transactions~1{transactionId}~1pin/post/operationId',
     },
