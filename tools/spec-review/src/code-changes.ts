@@ -32,6 +32,8 @@ function topLevelNoun(key: string): string {
 
 /** What a caller's code meets when an entry goes away: breaking unless it is an optional input or an optional output (our policy: warning, as on the wire). */
 function removalLevel(entry: SurfaceEntry): ChangeLevel {
+  // A documented error status of an operation: code narrowing on it still compiles (on the wire: a warning too).
+  if (/\.responses\["([13-5]\d\d|default)"\]$/.test(entry.key)) return 'warning';
   if (entry.kind !== 'member' || entry.role === 'name') return 'breaking';
   if (entry.role === 'input') return 'warning';
   return entry.optional ? 'warning' : 'breaking';
@@ -171,10 +173,12 @@ function methodChange(before: Surface, after: Surface, entry: SurfaceEntry, next
     // Only the returned type: a new name for the same members is nothing to a caller (the old name's removal is reported on its own).
     const named = (type: string | undefined) => /^Promise<([A-Za-z_$][\w$]*)>$/.exec(type ?? '')?.[1] ?? type ?? '';
     const same = shape(before, named(entry.returns)) !== undefined && shape(before, named(entry.returns)) === shape(after, named(next.returns));
+    // From nothing to something adds; otherwise code that uses the result may no longer compile.
+    const level: ChangeLevel = same || /^Promise<void>$/.test(entry.returns ?? '') ? 'safe' : 'breaking';
     return {
       rule: 'code-method-return-type-changed',
-      level: same ? 'safe' : 'warning',
-      text: `${noun(entry)} ${code(entry.key)} now returns ${code(next.returns ?? '')} instead of ${code(entry.returns ?? '')}${same ? ', with the same members' : ''}`,
+      level,
+      text: `${noun(entry)} ${code(entry.key)} now returns ${code(next.returns ?? '')} instead of ${code(entry.returns ?? '')}${same ? ', with the same members' : level === 'breaking' ? ': code that uses the result may no longer compile' : ''}`,
       ...where,
     };
   }

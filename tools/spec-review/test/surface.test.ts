@@ -32,6 +32,7 @@ const rows: { name: string; head: Record<string, string>; rule: string; level: s
   { name: 'a request member renamed', head: files('  thingId: string;\n  expand?: string;', '  id: string;\n  status: ThingStatusEnum;\n  note?: string;'), rule: 'code-member-renamed', level: 'breaking', symbol: 'GetThingRequest.id' },
   { name: 'an enum constant removed', head: { ...base, 'models/Thing.ts': base['models/Thing.ts'].replace(", COMPLETED: 'COMPLETED'", '') }, rule: 'code-member-removed', level: 'breaking', symbol: 'ThingStatusEnum.COMPLETED' },
   { name: 'a method renamed', head: files('  id: string;\n  expand?: string;', '  id: string;\n  status: ThingStatusEnum;\n  note?: string;', '', 'fetchThing(requestParameters: GetThingRequest, initOverrides?: RequestInit): Promise<Thing>'), rule: 'code-method-renamed', level: 'breaking', symbol: 'ThingsApi.getThing' },
+  { name: 'a method returns something else', head: files('  id: string;\n  expand?: string;', '  id: string;\n  status: ThingStatusEnum;\n  note?: string;', '', 'getThing(requestParameters: GetThingRequest, initOverrides?: RequestInit): Promise<void>'), rule: 'code-method-return-type-changed', level: 'breaking', symbol: 'ThingsApi.getThing' },
   { name: 'a model added', head: files('  id: string;\n  expand?: string;', '  id: string;\n  status: ThingStatusEnum;\n  note?: string;', '\nexport interface Refund { id?: string; }'), rule: 'code-declaration-added', level: 'safe', symbol: 'Refund' },
 ];
 
