@@ -130,6 +130,17 @@ describe('deliberately broken servers: each is caught by the check meant for it,
     }
   });
 
+  it('the missing field is named as such', async () => {
+    const row = rows.find((candidate) => candidate.server === 'leaves out a required field')!;
+    const broken = await startBrokenServer(sandbox.urls[row.api]!, row.breakage);
+    try {
+      const report = await runContractTests({ api: row.api, baseUrl: broken.url, credentials: credentialsFor(row.api), filter: 'getBalance/positive' });
+      expect(report.results[0]!.failures).toContainEqual({ rule: 'required', pointer: '/0', message: "must have required property 'expirationDate'" });
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('the undocumented status is named as such', async () => {
     const row = rows.find((candidate) => candidate.server === 'answers a status its spec does not document')!;
     const broken = await startBrokenServer(sandbox.urls[row.api]!, row.breakage);
