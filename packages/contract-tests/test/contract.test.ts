@@ -117,6 +117,25 @@ describe('carrier-contract CLI', () => {
     expect(result.stdout).toMatch(/<testsuite name="centili-payments shape" tests="\d+" failures="0" skipped="0"/);
   });
 
+  it('against the sandbox: every kind passes with --pin; --read-only without a PIN skips, says why, and exits 0', async () => {
+    const sandbox = await startMock({ apis: ['centili-payments'], sandbox: { pin: '1234' } });
+    try {
+      const login = ['--api', 'centili-payments', '--base-url', sandbox.urls['centili-payments']!, '--username', 'u', '--password', 'p'];
+      const full = await run([...login, '--pin', '1234', '--reporter', 'json']);
+      expect(full.code, full.stderr).toBe(0);
+      const report = JSON.parse(full.stdout) as { failed: number; skipped: number; kinds: Record<string, { passed: number; failed: number; skipped: number }> };
+      expect(report).toMatchObject({ failed: 0, skipped: 0 });
+      for (const kind of ['shape', 'flow', 'idempotency', 'auth', 'negative']) expect(report.kinds[kind]!.passed, kind).toBeGreaterThan(0);
+      const readOnly = await run([...login, '--read-only']);
+      expect(readOnly.code, readOnly.stderr).toBe(0);
+      expect(readOnly.stdout).toMatch(/^idempotency: 0 passed, 0 failed, 12 skipped$/m);
+      expect(readOnly.stdout).toContain('- negative/submitPin/pin-limit (skipped: changes state (--read-only))');
+      expect(readOnly.stdout).toMatch(/^auth: [1-9]\d* passed, 0 failed, 0 skipped$/m);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it('exits 1 for a server that breaks it', async () => {
     const broken = await startBrokenServer(mock.urls['centili-packages']!);
     try {
