@@ -80,6 +80,18 @@ describe('spec review on a git repository', () => {
     expect(result.stdout).toContain('No spec changed.');
   });
 
+  it('pnpm -C <carrier-api> spec-diff, typed in another repository, reviews that one', () => {
+    // What pnpm does: the script runs in carrier-api's root, INIT_CWD is where it was typed.
+    const result = spawnSync(tsx, [cli('spec-diff'), '--base', 'main', '--format', 'json', '--wire-only'], {
+      cwd: resolve(import.meta.dirname, '../../..'),
+      env: { ...process.env, npm_lifecycle_event: 'spec-diff', INIT_CWD: join(repo, 'specs') },
+      encoding: 'utf8',
+    });
+    expect(result.status, result.stderr).toBe(0);
+    const review = JSON.parse(result.stdout) as { apis: { api: string; status: string }[] };
+    expect(review.apis.filter((api) => api.status === 'changed').map((api) => api.api)).toEqual(['centili-payments']);
+  });
+
   it('spec-diff of two spec files names the API by its folder and prints paths relative to the repository', () => {
     const base = join(repo, 'base-payments.yaml');
     writeFileSync(base, execFileSync('git', ['show', 'main:specs/centili-payments/openapi.yaml'], { cwd: repo, encoding: 'utf8' }).replaceAll('../shared/', 'specs/shared/'));

@@ -2,7 +2,7 @@
 // the bump it needs, naming the package and the bump.
 import { findMissingChangesets, formatMissing } from '../changeset-check.ts';
 import { resolveBase, repositoryRoot, reviewSpecs } from '../review.ts';
-import { runCli } from './usage.ts';
+import { invocationDir, runCli } from './usage.ts';
 
 const usage = `usage: pnpm changeset:check [--base <git ref>]
 
@@ -10,7 +10,7 @@ Fails (exit 1) when a package whose spec changed since --base (default: the merg
 has no pending changeset of the bump the change needs. Run it in the repository.`;
 
 await runCli('changeset:check', usage, { base: { type: 'string' } }, async (values) => {
-  const repoRoot = repositoryRoot(process.cwd());
+  const repoRoot = repositoryRoot(invocationDir('changeset:check'));
   const review = await reviewSpecs(repoRoot, resolveBase(repoRoot, values.base));
   const missing = await findMissingChangesets(repoRoot, review);
   if (missing.length > 0) {

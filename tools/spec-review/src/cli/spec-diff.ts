@@ -3,7 +3,7 @@
 // each package needs.
 import { formatGithub, formatJson, formatMarkdown } from '../format.ts';
 import { repositoryRoot, resolveBase, resolveRef, reviewFiles, reviewSpecs } from '../review.ts';
-import { runCli, UsageError } from './usage.ts';
+import { invocationDir, runCli, UsageError } from './usage.ts';
 
 const usage = `usage: pnpm spec-diff [--base <git ref>] [--head <git ref>] [--format markdown|json|github] [--wire-only]
        pnpm spec-diff [--format markdown|json|github] [--wire-only] <base spec> <head spec>
@@ -21,7 +21,7 @@ await runCli(
     if (!['markdown', 'json', 'github'].includes(values.format!)) throw new UsageError('--format', 'one of markdown, json, github', `--format must be markdown, json or github, got "${values.format}"`);
     if (files.length === 1) throw new UsageError('<head spec>', 'two files', `one spec file given (${files[0]}): pass the base spec and the head spec`);
     if (files.length === 2 && (values.base !== undefined || values.head !== undefined)) throw new UsageError('--base', 'files or refs', 'pass two spec files or --base/--head, not both');
-    const cwd = process.cwd();
+    const cwd = invocationDir('spec-diff');
     const options = { code: !values['wire-only'] };
     let repoRoot: string;
     let review;
