@@ -14,6 +14,13 @@ sandbox's do; --api-key (repeatable) makes the MTN sandbox accept only those key
 the sandbox's state in Redis, so that every instance started with the same --store and
 --store-prefix (default carrier-mock:) acts as one sandbox.`;
 
+/** A usage mistake: one line naming it, then the usage; exit code 2. */
+function usageError(message: string): never {
+  console.error(`carrier-mock: ${message.replace(/\. To specify a positional argument.*$/s, '')}\n\n${usage}`);
+  process.exit(2);
+}
+
+/** The `carrier-mock` command. */
 export async function main(argv: string[]): Promise<void> {
   let parsed;
   try {
@@ -37,8 +44,7 @@ export async function main(argv: string[]): Promise<void> {
       },
     });
   } catch (error) {
-    console.error(`${(error as Error).message}\n\n${usage}`);
-    process.exit(2);
+    usageError((error as Error).message);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -47,31 +53,26 @@ export async function main(argv: string[]): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`--port must be an integer from 0 to 65535, got "${values.port}"`);
-    process.exit(2);
+    usageError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
   }
 
   const sandboxFlags = ['pin', 'max-pin-attempts', 'token-ttl', 'api-key', 'store', 'store-prefix'] as const;
   const misplaced = sandboxFlags.filter((flag) => values[flag] !== undefined && !values.sandbox);
   if (misplaced.length > 0) {
-    console.error(`--${misplaced[0]} needs --sandbox`);
-    process.exit(2);
+    usageError(`--${misplaced[0]} needs --sandbox`);
   }
   if (values['store-prefix'] !== undefined && values.store === undefined) {
-    console.error('--store-prefix needs --store');
-    process.exit(2);
+    usageError('--store-prefix needs --store');
   }
   if (values.store !== undefined && !/^rediss?:\/\/[^/]/.test(values.store)) {
-    console.error(`--store must be a redis:// URL such as redis://127.0.0.1:6379/0, got "${values.store}"`);
-    process.exit(2);
+    usageError(`--store must be a redis:// URL such as redis://127.0.0.1:6379/0, got "${values.store}"`);
   }
   const integer = (flag: 'max-pin-attempts' | 'token-ttl'): number | undefined => {
     const text = values[flag];
     if (text === undefined) return undefined;
     const value = Number(text);
     if (!Number.isInteger(value) || value < 1) {
-      console.error(`--${flag} must be a positive integer, got "${text}"`);
-      process.exit(2);
+      usageError(`--${flag} must be a positive integer, got "${text}"`);
     }
     return value;
   };
@@ -97,6 +98,7 @@ export async function main(argv: string[]): Promise<void> {
     if (stopping) return void (await mock.close());
     for (const [api, url] of Object.entries(mock.urls)) console.log(`${api} ${url}`);
   } catch (error) {
+    if (error instanceof MockStartError && error.exitCode === 2) usageError(error.message);
     console.error(`carrier-mock: ${(error as Error).message}`);
     process.exit(error instanceof MockStartError ? error.exitCode : 1);
   }

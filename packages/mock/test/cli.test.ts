@@ -141,6 +141,22 @@ describe('carrier-mock CLI', () => {
     expect(unreachable.output().stderr).toContain('did not answer');
   });
 
+  // Every usage mistake: one line naming it, then the usage, exit 2, never a stack trace.
+  it.each([
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--port'], /'--port <value>' argument missing/],
+    [['--port', 'eighty'], /--port must be an integer/],
+    [['centili-payment'], /Unknown API "centili-payment"/],
+    [['--pin', '1111'], /--pin needs --sandbox/],
+  ])('bad usage %j: one line, the usage, exit 2', async (args, says) => {
+    const run = runCli(args);
+    expect(await run.exited).toBe(2);
+    const { stderr } = run.output();
+    expect(stderr.split('\n')[0], stderr).toMatch(says);
+    expect(stderr, stderr).toMatch(/usage: carrier-mock/);
+    expect(stderr, 'no stack trace').not.toMatch(/^\s+at /m);
+  });
+
   it('exits 2 on a sandbox flag without --sandbox', async () => {
     const run = runCli(['--pin', '1111']);
     expect(await run.exited).toBe(2);
