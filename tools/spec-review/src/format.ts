@@ -56,6 +56,10 @@ export function formatMarkdown(review: SpecReview): string {
       }
     }
   }
+  if (review.packages.length === 0) {
+    lines.push('### Packages', '', 'No package built from these specs is in the repository (`packages/*/package.json`): no release to record.', '');
+    return lines.join('\n');
+  }
   lines.push('### Packages', '', '| package | bump | because of | level |', '| --- | --- | --- | --- |');
   for (const pkg of review.packages) lines.push(`| \`${pkg.name}\` | ${pkg.bump} | ${pkg.apis.join(', ')} | ${pkg.because.join(', ')} |`);
   lines.push('', 'Every package listed needs a changeset of at least that bump (`pnpm changeset`); `pnpm changeset:check` verifies it.', '');
