@@ -21,7 +21,7 @@ describe('createPackagesClient against the Prism mock', () => {
   it('getCountryPackages returns the documented operators', async () => {
     const operators = await expectData(client.GET('/payments/v3/services/packages', { params: { query: { serviceKey, country: 'es' } } }));
     expect(operators.map((operator) => operator.operatorCode)).toEqual(['RS_TELENOR', 'RS_VIP', 'RS_MTS']);
-    expect(operators[0]!.packages[0]).toEqual({ localPayout: 42.5, unit: 'item', amount: 1, price: 0.41, payout: 0.35, localPrice: 50, flow: 'PIN' });
+    expect(operators[0]!.packages![0]).toEqual({ localPayout: 42.5, unit: 'item', amount: 1, price: 0.41, payout: 0.35, localPrice: 50, flow: 'PIN' });
   });
 
   it('getSubscriberPackages', async () => {

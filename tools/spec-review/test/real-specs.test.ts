@@ -27,7 +27,7 @@ const operator = `        - name: operator
           in: query
           required: true
           description: The operator whose data pools to read, such as FR_ORANGE.
-          x-inferred: The document's example passes it and the text says "the given service key and operator", so it is required.
+          x-inferred: The document's example passes it and the text says "the given service key and operator", so it is required and not empty.
           schema:
             type: string
             minLength: 1
@@ -51,7 +51,7 @@ beforeAll(() => {
   git('commit', '--quiet', '-am', 'Move operator to the path item');
 
   git('checkout', '--quiet', '-b', 'msisdn-10-digits', 'main');
-  edit('shared/schemas/Msisdn.yaml', "pattern: '^[0-9]{6,15}$'", "pattern: '^[0-9]{10,15}$'");
+  edit('shared/schemas/Msisdn.yaml', "pattern: '^\\+?[0-9]{6,15}$'", "pattern: '^\\+?[0-9]{10,15}$'");
   git('commit', '--quiet', '-am', 'MSISDN: at least 10 digits');
 });
 
@@ -66,7 +66,7 @@ describe('spec-diff on the project specs', () => {
     expect(dataGifting.code).toMatchObject({ client: [], sdk: [], clientBump: 'none', sdkBump: 'none' });
   });
 
-  it('tightening the shared MSISDN pattern to ^[0-9]{10,15}$ is breaking for every API whose requests carry one', () => {
+  it('tightening the shared MSISDN pattern to ^\\+?[0-9]{10,15}$ is breaking for every API whose requests carry one', () => {
     const { apis } = review('msisdn-10-digits');
     const bumps = Object.fromEntries(apis.filter((api) => api.status === 'changed').map((api) => [api.api, api.bump]));
     expect(bumps).toEqual({ 'centili-data-gifting': 'major', 'centili-packages': 'major', 'centili-services': 'major' });

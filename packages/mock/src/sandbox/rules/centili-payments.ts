@@ -45,7 +45,7 @@ export const centiliPayments: ApiBehaviour = {
         const body = context.request.body as {
           serviceKey: string;
           price?: string;
-          userIdentifier: { msisdn?: string; country?: string; operator?: string };
+          userIdentifier?: { msisdn?: string; country?: string; operator?: string };
           clientData?: { clientUserId?: string; clientReference?: string; pageCustomization?: { itemName?: string } };
         };
         const transaction: StoredTransaction = {
@@ -53,9 +53,9 @@ export const centiliPayments: ApiBehaviour = {
           owner: context.principal,
           status: 'PENDING',
           serviceKey: body.serviceKey,
-          msisdn: body.userIdentifier.msisdn,
-          country: body.userIdentifier.country,
-          operator: body.userIdentifier.operator,
+          msisdn: body.userIdentifier?.msisdn,
+          country: body.userIdentifier?.country,
+          operator: body.userIdentifier?.operator,
           price: body.price,
           itemName: body.clientData?.pageCustomization?.itemName,
           clientData: body.clientData ? { clientUserId: body.clientData.clientUserId, clientReference: body.clientData.clientReference } : undefined,
