@@ -10,7 +10,7 @@ await runCommand(
     options: { out: { type: 'string' } },
   },
   (values) => {
-    if (!values.out) throw new UsageError('--out <dir> is required');
+    if (!values.out) throw new UsageError('--out', 'required', '--out <dir> is required');
     const written = writeReference(values.out);
     console.log(`reference: ${written.length} APIs into ${values.out}: ${written.join(', ')}`);
   },

@@ -3,9 +3,25 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>;
 
-/** The caller asked for something the command cannot do as asked: printed with the usage, exit code 2. */
+/**
+ * Bad usage of a command: an unknown flag, a missing or malformed argument, or a command run in
+ * the wrong place. Names the flag (or `cwd`) at fault and the rule it breaks; {@link runCommand}
+ * answers it with one line, the usage and exit code 2.
+ */
 export class UsageError extends Error {
-  override name = 'UsageError';
+  override readonly name = 'UsageError';
+  /**
+   * @param field - The flag or argument at fault (`--base`, `<api>`), or `cwd` for the place the command runs in.
+   * @param rule - The rule broken, e.g. `required`, `known API`, `git repository`, `commit`.
+   * @param message - One line saying what is wrong and what to do instead.
+   */
+  constructor(
+    readonly field: string,
+    readonly rule: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** How a command of the project's tools is called. */
@@ -36,15 +52,15 @@ export async function runCommand<O extends Options>(
   argv: string[] = process.argv.slice(2),
 ): Promise<void> {
   try {
-    const parsed = parseArgs({ args: argv, options: { ...spec.options, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args: argv, options: { ...spec.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
     if ((parsed.values as { help?: boolean }).help) {
       console.log(spec.usage);
       return;
     }
     const { min = 0, max = 0 } = spec.positionals ?? {};
     const count = parsed.positionals.length;
-    if (count < min) throw new UsageError(min === max ? `expects ${min} argument(s), got ${count}` : `expects at least ${min} argument(s), got ${count}`);
-    if (count > max) throw new UsageError(`unexpected argument "${parsed.positionals[max]}"`);
+    if (count < min) throw new UsageError('<argument>', 'count', min === max ? `expects ${min} argument(s), got ${count}` : `expects at least ${min} argument(s), got ${count}`);
+    if (count > max) throw new UsageError('<argument>', 'count', `Unexpected argument '${parsed.positionals[max]}': at most ${max} are taken`);
     await main(parsed.values as Parsed<O>['values'], parsed.positionals);
   } catch (error) {
     // parseArgs explains how to pass a positional that starts with '-': not what the user needs.
@@ -64,5 +80,5 @@ export async function runCommand<O extends Options>(
  * @throws {UsageError} when `name` is not in `known`.
  */
 export function assertKnown(what: string, name: string, known: readonly string[]): void {
-  if (!known.includes(name)) throw new UsageError(`unknown ${what} "${name}"; known: ${known.join(', ')}`);
+  if (!known.includes(name)) throw new UsageError(`<${what}>`, `known ${what}`, `unknown ${what} "${name}"; known: ${known.join(', ')}`);
 }

@@ -10,7 +10,7 @@ export { normalizeDocument } from './normalize.ts';
 export { requestNarrowings, type NarrowedKeyword, type RequestNarrowing } from './request-narrowing.ts';
 export { applyRequestNarrowings, type AcceptedPatternChange } from './request-policy.ts';
 export { compareStringConstraints, type StringComparison, type StringConstraints } from './samples.ts';
-export { UsageError } from './cli/usage.ts';
+export { UsageError } from '@carrier-api/spec-kit/command';
 export {
   acceptedChangesFile,
   defaultBaseRef,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { serializeBundle, type OpenApiDocument } from '@carrier-api/spec-kit';
-import { UsageError } from './cli/usage.ts';
+import { UsageError } from '@carrier-api/spec-kit/command';
 import { bumpFor, maxBump, type Bump, type SpecChange } from './changes.ts';
 import { diffSurfaces, type CodeChange } from './code-changes.ts';
 import { documentChanges } from './document-changes.ts';

@@ -11,7 +11,7 @@ await runCommand(
     positionals: { max: Infinity },
   },
   async (values, apis) => {
-    if (!values.out) throw new UsageError('--out <dir> is required');
+    if (!values.out) throw new UsageError('--out', 'required', '--out <dir> is required');
     for (const api of apis) assertKnown('API', api, listApis());
     // Loaded after the arguments are checked: a usage mistake is answered without loading Redocly.
     const { writeBundles } = await import('../bundle.ts');

@@ -13,7 +13,7 @@ await runCommand(
   },
   async (values) => {
     const dir = values.bundles === undefined ? undefined : resolve(values.bundles);
-    if (dir !== undefined && !existsSync(dir)) throw new UsageError(`--bundles: ${dir} does not exist`);
+    if (dir !== undefined && !existsSync(dir)) throw new UsageError('--bundles', 'existing folder', `--bundles: ${dir} does not exist`);
 
     // Loaded after the arguments are checked: a usage mistake is answered without loading Redocly.
     const { formatProblem, lintSpecs } = await import('../lint.ts');

@@ -2,14 +2,15 @@
 // the bump it needs, naming the package and the bump.
 import { findMissingChangesets, formatMissing } from '../changeset-check.ts';
 import { resolveBase, repositoryRoot, reviewSpecs } from '../review.ts';
-import { invocationDir, runCli } from './usage.ts';
+import { runCommand } from '@carrier-api/spec-kit/command';
+import { invocationDir } from './invocation-dir.ts';
 
 const usage = `usage: pnpm changeset:check [--base <git ref>]
 
 Fails (exit 1) when a package whose spec changed since --base (default: the merge base with main)
 has no pending changeset of the bump the change needs. Run it in the repository.`;
 
-await runCli('changeset:check', usage, { base: { type: 'string' } }, async (values) => {
+await runCommand({ name: 'changeset:check', usage, options: { base: { type: 'string' } } }, async (values) => {
   const repoRoot = repositoryRoot(invocationDir('changeset:check'));
   const review = await reviewSpecs(repoRoot, resolveBase(repoRoot, values.base));
   const missing = await findMissingChangesets(repoRoot, review);

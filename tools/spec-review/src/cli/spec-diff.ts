@@ -3,7 +3,8 @@
 // each package needs.
 import { formatGithub, formatJson, formatMarkdown } from '../format.ts';
 import { repositoryRoot, resolveBase, resolveRef, reviewFiles, reviewSpecs } from '../review.ts';
-import { invocationDir, runCli, UsageError } from './usage.ts';
+import { runCommand, UsageError } from '@carrier-api/spec-kit/command';
+import { invocationDir } from './invocation-dir.ts';
 
 const usage = `usage: pnpm spec-diff [--base <git ref>] [--head <git ref>] [--format markdown|json|github] [--wire-only]
        pnpm spec-diff [--format markdown|json|github] [--wire-only] <base spec> <head spec>
@@ -13,10 +14,13 @@ base with main), or two spec files, on the wire and in the generated light clien
 prints what changed for consumers and the release each package needs. Run it in a repository
 that keeps its specs in specs/<api>/openapi.yaml; paths are printed relative to it.`;
 
-await runCli(
-  'spec-diff',
-  usage,
-  { base: { type: 'string' }, head: { type: 'string' }, format: { type: 'string', default: 'markdown' }, 'wire-only': { type: 'boolean', default: false } },
+await runCommand(
+  {
+    name: 'spec-diff',
+    usage,
+    options: { base: { type: 'string' }, head: { type: 'string' }, format: { type: 'string', default: 'markdown' }, 'wire-only': { type: 'boolean', default: false } },
+    positionals: { max: 2 },
+  },
   async (values, files) => {
     if (!['markdown', 'json', 'github'].includes(values.format!)) throw new UsageError('--format', 'one of markdown, json, github', `--format must be markdown, json or github, got "${values.format}"`);
     if (files.length === 1) throw new UsageError('<head spec>', 'two files', `one spec file given (${files[0]}): pass the base spec and the head spec`);
@@ -35,5 +39,4 @@ await runCli(
     }
     process.stdout.write(values.format === 'json' ? formatJson(review) : values.format === 'github' ? formatGithub(review, repoRoot) : formatMarkdown(review));
   },
-  2,
 );
