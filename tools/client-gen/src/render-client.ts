@@ -40,27 +40,7 @@ import { apiDefinition } from './definition.js';
 
 export type { components, operations, paths } from './schema.js';
 export { apiDefinition };
-// What callers use of the runtime, so that installing this package is enough.
-export {
-  CarrierAbortError,
-  CarrierApiError,
-  CarrierAuthError,
-  CarrierError,
-  CarrierNetworkError,
-  CarrierParseError,
-  CarrierTimeoutError,
-  CarrierValidationError,
-  TokenManager,
-  isCarrierAbortError,
-  isCarrierError,
-  isCarrierNetworkError,
-  isCarrierParseError,
-  isCarrierTimeoutError,
-  expectData,
-  isCarrierApiError,
-} from '@carrier-api/runtime';
-export type { OAuth2Auth, ApiKeyAuth, RetryOptions, CarrierEvent } from '@carrier-api/runtime';
-
+${renderRuntimeReexports(['expectData'])}
 // openapi-fetch's default export is createClient; in our CommonJS build, Node's interop hands
 // over its module.exports, whose \`default\` is the function. Both shapes are accepted.
 type CreateClient = typeof openapiFetch.default;
@@ -90,5 +70,37 @@ export function ${clientFactoryName(api)}(options: ${name}ClientOptions): ${name
 }
 
 ${aliases}
+`;
+}
+
+/** What a client or SDK re-exports of the runtime, so that installing the one package is enough. */
+const runtimeReexports = [
+  'CarrierAbortError',
+  'CarrierApiError',
+  'CarrierAuthError',
+  'CarrierError',
+  'CarrierNetworkError',
+  'CarrierParseError',
+  'CarrierTimeoutError',
+  'CarrierValidationError',
+  'TokenManager',
+  'isCarrierAbortError',
+  'isCarrierApiError',
+  'isCarrierError',
+  'isCarrierNetworkError',
+  'isCarrierParseError',
+  'isCarrierTimeoutError',
+];
+
+/**
+ * The runtime re-exports of a generated client or SDK: the errors and their checks, the
+ * TokenManager and the option types, plus `extra` names (the light client adds `expectData`).
+ */
+export function renderRuntimeReexports(extra: string[] = []): string {
+  return `// What callers use of the runtime, so that installing this package is enough.
+export {
+${[...runtimeReexports, ...extra].map((name) => `  ${name},`).join('\n')}
+} from '@carrier-api/runtime';
+export type { OAuth2Auth, ApiKeyAuth, RetryOptions, CarrierEvent } from '@carrier-api/runtime';
 `;
 }

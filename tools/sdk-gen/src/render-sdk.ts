@@ -1,5 +1,5 @@
 import type { OpenApiDocument } from '@carrier-api/spec-kit';
-import { apiTypeName, buildApiDefinition, generatedHeader, renderDefinition } from '@carrier-api/client-gen';
+import { apiTypeName, buildApiDefinition, generatedHeader, renderDefinition, renderRuntimeReexports } from '@carrier-api/client-gen';
 
 export const sdkFactoryName = (api: string) => `create${apiTypeName(api)}Sdk`;
 
@@ -13,26 +13,7 @@ import { Configuration } from './runtime.js';
 import { apiDefinition } from './definition.js';
 
 export { apiDefinition };
-// What callers use of the runtime, so that installing this package is enough.
-export {
-  CarrierAbortError,
-  CarrierApiError,
-  CarrierAuthError,
-  CarrierError,
-  CarrierNetworkError,
-  CarrierParseError,
-  CarrierTimeoutError,
-  CarrierValidationError,
-  TokenManager,
-  isCarrierAbortError,
-  isCarrierError,
-  isCarrierNetworkError,
-  isCarrierParseError,
-  isCarrierTimeoutError,
-  isCarrierApiError,
-} from '@carrier-api/runtime';
-export type { OAuth2Auth, ApiKeyAuth, RetryOptions, CarrierEvent } from '@carrier-api/runtime';
-export type ${name}SdkOptions = ClientOptions<${authType}>;
+${renderRuntimeReexports()}export type ${name}SdkOptions = ClientOptions<${authType}>;
 
 /**
  * The method-style SDK of ${document.info.title} (openapi-generator typescript-fetch), with the
