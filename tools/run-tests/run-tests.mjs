@@ -26,21 +26,35 @@ const turbo = spawnSync(
 );
 if (turbo.error) console.error(`run-tests: could not start turbo: ${turbo.error.message} (run pnpm install first)`);
 const code = turbo.status ?? 1;
-if (code !== 0) report();
+const summary = readSummary();
+if (code !== 0) report(summary);
+// The plain closing line CI reads: how many turbo tasks passed and failed (a skipped task did not run).
+if (summary) {
+  const failed = failedTasks(summary).length;
+  console.log(`tasks: ${summary.tasks.length - failed} passed, ${failed} failed${code !== 0 && failed === 0 ? ' (turbo itself failed: see above)' : ''}`);
+}
 process.exit(code);
 
-/** Prints each failed task of this run with the lines of its log that explain the failure. */
-function report() {
-  const summaryFile = (existsSync(runsDir) ? readdirSync(runsDir) : [])
-    .filter((file) => file.endsWith('.json') && !before.has(file))
-    .map((file) => join(runsDir, file))
+/** The summary turbo wrote for this run (--summarize), or undefined when it wrote none. */
+function readSummary() {
+  const file = (existsSync(runsDir) ? readdirSync(runsDir) : [])
+    .filter((name) => name.endsWith('.json') && !before.has(name))
+    .map((name) => join(runsDir, name))
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
-  if (!summaryFile) {
+  return file ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+}
+
+function failedTasks(summary) {
+  return summary.tasks.filter((task) => task.execution && task.execution.exitCode !== 0 && task.execution.exitCode != null);
+}
+
+/** Prints each failed task of this run with the lines of its log that explain the failure. */
+function report(summary) {
+  if (!summary) {
     console.error(`\nturbo exited ${code} before it ran any task (see above).`);
     return;
   }
-  const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
-  const failed = summary.tasks.filter((task) => task.execution && task.execution.exitCode !== 0 && task.execution.exitCode != null);
+  const failed = failedTasks(summary);
   // Turbo leaves the tasks it skipped out of the summary: they are the failed tasks' dependents.
   const ran = new Set(summary.tasks.map((task) => task.taskId));
   const skipped = [...new Set(failed.flatMap((task) => task.dependents ?? []))].filter((id) => !ran.has(id));

@@ -42,6 +42,7 @@ describe('pnpm test (run-tests)', () => {
     expect(summary).toMatch(/✗ broken-build#build \(exit 3\)\n\s+\(no output\)/);
     expect(summary).toMatch(/not run, because a task they depend on failed: needs-broken-build#test/);
     expect(summary).not.toMatch(/passes#test/);
+    expect(run.stdout).toMatch(/^tasks: 1 passed, 3 failed$/m);
     // The passing package's test was not cancelled by the others' failures.
     expect(spawnSync('cat', [join(root, 'packages', 'passes', 'ran')], { encoding: 'utf8' }).stdout).toBe('yes');
   });
@@ -51,5 +52,6 @@ describe('pnpm test (run-tests)', () => {
     const run = spawnSync(process.execPath, [runTests], { cwd: root, encoding: 'utf8', env: { ...process.env, CARRIER_TEST_ROOT: root }, timeout: 120_000 });
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stderr).not.toMatch(/failed/);
+    expect(run.stdout).toMatch(/^tasks: 1 passed, 0 failed$/m);
   });
 });
