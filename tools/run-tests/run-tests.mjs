@@ -45,7 +45,8 @@ function readSummary() {
 }
 
 function failedTasks(summary) {
-  return summary.tasks.filter((task) => task.execution && task.execution.exitCode !== 0 && task.execution.exitCode != null);
+  // A task killed by a signal has no exit code: it failed too.
+  return summary.tasks.filter((task) => task.execution && task.execution.exitCode !== 0);
 }
 
 /** Prints each failed task of this run with the lines of its log that explain the failure. */
@@ -60,7 +61,7 @@ function report(summary) {
   const skipped = [...new Set(failed.flatMap((task) => task.dependents ?? []))].filter((id) => !ran.has(id));
   console.error(`\n${'─'.repeat(72)}\n${failed.length} task(s) failed:`);
   for (const task of failed) {
-    console.error(`\n✗ ${task.taskId} (exit ${task.execution.exitCode})`);
+    console.error(`\n✗ ${task.taskId} (${task.execution.exitCode == null ? 'killed' : `exit ${task.execution.exitCode}`})`);
     for (const line of reasons(task)) console.error(`    ${line}`);
   }
   if (skipped.length > 0) console.error(`\nnot run, because a task they depend on failed: ${skipped.join(', ')}`);

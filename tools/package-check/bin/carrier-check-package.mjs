@@ -22,7 +22,11 @@ try {
   for (const [command, args] of steps) {
     const run = spawnSync(command, args.map((arg) => (typeof arg === 'function' ? arg() : arg)), { stdio: 'inherit' });
     if (run.error) throw run.error;
-    if (run.status !== 0) process.exit(run.status ?? 1);
+    // exitCode, not exit(): the finally below must still remove the tarball.
+    if (run.status !== 0) {
+      process.exitCode = run.status ?? 1;
+      break;
+    }
   }
 } finally {
   rmSync(out, { recursive: true, force: true });

@@ -36,16 +36,16 @@ describe('carrier-check-package', () => {
     const run = spawnSync(process.execPath, [check], { cwd: fixture(manifest, present), encoding: 'utf8', timeout: 120_000 });
     expect(run.status, run.stdout + run.stderr).not.toBe(0);
     expect(run.stdout + run.stderr).toMatch(says);
-  });
+  }, 180_000);
 
   it('passes a well-formed dual package', () => {
     const run = spawnSync(process.execPath, [check], { cwd: fixture(dual, built), encoding: 'utf8', timeout: 120_000 });
     expect(run.status, run.stdout + run.stderr).toBe(0);
-  });
+  }, 180_000);
 
   it('refuses arguments with its usage, exit 2', () => {
     const run = spawnSync(process.execPath, [check, '--fix'], { encoding: 'utf8', timeout: 60_000 });
     expect(run.stderr).toMatch(/^carrier-check-package: unexpected argument "--fix"\n\nusage: /);
     expect(run.status).toBe(2);
-  });
+  }, 180_000);
 });

@@ -45,7 +45,7 @@ describe('pnpm test (run-tests)', () => {
     expect(run.stdout).toMatch(/^tasks: 1 passed, 3 failed$/m);
     // The passing package's test was not cancelled by the others' failures.
     expect(spawnSync('cat', [join(root, 'packages', 'passes', 'ran')], { encoding: 'utf8' }).stdout).toBe('yes');
-  });
+  }, 180_000);
 
   it('exits 0 and prints no failure summary when every task passes', () => {
     const root = workspace({ passes: { test: node("console.log('ok')") } });
@@ -53,5 +53,5 @@ describe('pnpm test (run-tests)', () => {
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stderr).not.toMatch(/failed/);
     expect(run.stdout).toMatch(/^tasks: 1 passed, 0 failed$/m);
-  });
+  }, 180_000);
 });
