@@ -1,9 +1,9 @@
 // carrier-generate-client <api> [--out src/generated]: writes a light client's generated sources
 // from the API's bundle in @carrier-api/specs.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { bundledSpecPath, listBundledApis } from '@carrier-api/specs';
-import { assertKnown, runCommand } from '@carrier-api/spec-kit/command';
+import { assertKnown, replaceOutputDir, runCommand } from '@carrier-api/spec-kit/command';
 
 await runCommand(
   {
@@ -16,10 +16,8 @@ await runCommand(
     assertKnown('API', api!, listBundledApis().map((known) => known.name));
     // Loaded after the arguments are checked: a usage mistake is answered at once.
     const [{ readBundle }, { renderClient }] = await Promise.all([import('@carrier-api/spec-kit'), import('./render-client.ts')]);
-    const out = resolve(values.out!);
+    const out = replaceOutputDir(values.out!);
     const files = await renderClient(api!, readBundle(bundledSpecPath(api!)));
-    rmSync(out, { recursive: true, force: true });
-    mkdirSync(out, { recursive: true });
     for (const [name, contents] of Object.entries(files)) writeFileSync(join(out, name), contents);
     console.log(`${api}: wrote ${Object.keys(files).join(', ')} into ${values.out}`);
   },

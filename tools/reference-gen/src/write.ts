@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { listBundledApis, loadBundledSpec } from '@carrier-api/specs';
+import { replaceOutputDir } from '@carrier-api/spec-kit/command';
 import { renderReference } from './render.ts';
 
 /**
@@ -13,8 +14,7 @@ export function writeReference(outDir: string): string[] {
   const redoc = readFileSync(createRequire(import.meta.url).resolve('redoc/bundles/redoc.standalone.js'), 'utf8');
   const apis = listBundledApis().map((api) => ({ name: api.name, document: loadBundledSpec(api.name) }));
   const files = renderReference(apis, redoc);
-  const out = resolve(outDir);
-  rmSync(out, { recursive: true, force: true });
+  const out = replaceOutputDir(outDir);
   for (const [name, contents] of Object.entries(files)) {
     mkdirSync(dirname(join(out, name)), { recursive: true });
     writeFileSync(join(out, name), contents);

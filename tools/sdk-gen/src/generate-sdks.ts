@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { listBundledApis } from '@carrier-api/specs';
-import { readBundle, type OpenApiDocument } from '@carrier-api/spec-kit';
+import { readBundle, replaceOutputDir, type OpenApiDocument } from '@carrier-api/spec-kit';
 import { runOpenApiGenerator } from '@carrier-api/openapi-generator';
 import { batchConfig } from './batch-config.ts';
 
@@ -13,8 +13,7 @@ import { batchConfig } from './batch-config.ts';
 export async function generateSdks(outDir: string): Promise<string[]> {
   const apis = listBundledApis();
   const configDir = mkdtempSync(join(tmpdir(), 'carrier-sdk-batch-'));
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
+  replaceOutputDir(outDir);
   const configs = apis.map((api) => {
     const file = join(configDir, `${api.name}.json`);
     writeFileSync(file, JSON.stringify(batchConfig(api.name, api.yaml, resolve(outDir, api.name)), null, 2));

@@ -1,3 +1,6 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, parse, resolve, sep } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -81,4 +84,26 @@ export async function runCommand<O extends Options>(
  */
 export function assertKnown(what: string, name: string, known: readonly string[]): void {
   if (!known.includes(name)) throw new UsageError(`<${what}>`, `known ${what}`, `unknown ${what} "${name}"; known: ${known.join(', ')}`);
+}
+
+/**
+ * Empties the output folder a generator is about to fill, after checking it is one a person can
+ * lose: never the working directory or a folder above it, the home or root folder, nor a folder
+ * that holds a `package.json`, `.git` or `node_modules` (a project, not generated output).
+ *
+ * @param dir - the `--out` folder, absolute or relative to the working directory; created when missing.
+ * @throws {UsageError} naming `--out` when the folder must not be emptied.
+ */
+export function replaceOutputDir(dir: string): string {
+  const out = resolve(dir);
+  const cwd = process.cwd();
+  const above = out === cwd || cwd.startsWith(out.endsWith(sep) ? out : out + sep);
+  const project = ['package.json', '.git', 'node_modules'].find((name) => existsSync(join(out, name)));
+  if (above || out === homedir() || out === parse(out).root || project) {
+    const why = project ? `it holds ${project}` : 'it holds the working directory or is a home or root folder';
+    throw new UsageError('--out', 'generated folder', `--out ${dir}: refusing to empty it, ${why}; give a folder of its own`);
+  }
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  return out;
 }

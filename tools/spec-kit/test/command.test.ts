@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const tools = resolve(import.meta.dirname, '../..');
@@ -33,6 +35,23 @@ describe('bad usage of the tools’ commands', () => {
     expect(run.stderr, 'no stack trace').not.toMatch(/^\s+at /m);
     expect(run.stdout).toBe('');
     expect(run.status).toBe(2);
+  });
+
+  // A generator empties its --out folder: never one that is a project or holds the working directory.
+  it.each([
+    ['client-gen/bin/carrier-generate-client.mjs', ['centili-payments', '--out', '.']],
+    ['contract-gen/bin/carrier-generate-contract-cases.mjs', ['--out', '..']],
+    ['sdk-gen/bin/carrier-sdk-sources.mjs', ['centili-payments', '--out', 'project']],
+  ])('%s %j refuses to empty the folder, exit 2, and leaves it as it was', (bin, args) => {
+    const cwd = mkdtempSync(join(tmpdir(), 'out-guard-'));
+    mkdirSync(join(cwd, 'project'));
+    writeFileSync(join(cwd, 'project', 'package.json'), '{}');
+    writeFileSync(join(cwd, 'keep.txt'), 'mine');
+    const run = spawnSync(process.execPath, [resolve(tools, bin), ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr.split('\n')[0], run.stderr).toMatch(/--out .*: refusing to empty it, it holds/);
+    expect(run.status).toBe(2);
+    expect(readFileSync(join(cwd, 'keep.txt'), 'utf8')).toBe('mine');
+    expect(existsSync(join(cwd, 'project', 'package.json'))).toBe(true);
   });
 
   it('--help prints the usage and exits 0', () => {

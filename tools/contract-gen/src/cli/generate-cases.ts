@@ -1,9 +1,9 @@
 // carrier-generate-contract-cases [--out cases]: writes cases/<api>.json for every bundled API.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ContractSuite } from '@carrier-api/contract-tests';
 import { listBundledApis } from '@carrier-api/specs';
-import { runCommand } from '@carrier-api/spec-kit/command';
+import { replaceOutputDir, runCommand } from '@carrier-api/spec-kit/command';
 
 await runCommand(
   {
@@ -13,9 +13,7 @@ await runCommand(
   },
   async (values) => {
     const [{ readBundle }, { deriveCases }] = await Promise.all([import('@carrier-api/spec-kit'), import('../derive-cases.ts')]);
-    const out = resolve(values.out!);
-    rmSync(out, { recursive: true, force: true });
-    mkdirSync(out, { recursive: true });
+    const out = replaceOutputDir(values.out!);
     for (const api of listBundledApis()) {
       const document = readBundle(api.json);
       const suite: ContractSuite = { api: api.name, specVersion: document.info.version, cases: deriveCases(document) };

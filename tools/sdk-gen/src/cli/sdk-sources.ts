@@ -1,9 +1,9 @@
 // carrier-sdk-sources <api> [--out src/generated]: an SDK package's generated sources: the batch
 // output of its API, plus its runtime definition and factory.
-import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundledSpecPath, listBundledApis } from '@carrier-api/specs';
-import { assertKnown, runCommand } from '@carrier-api/spec-kit/command';
+import { assertKnown, replaceOutputDir, runCommand } from '@carrier-api/spec-kit/command';
 
 await runCommand(
   {
@@ -18,8 +18,7 @@ await runCommand(
     if (!existsSync(source)) throw new Error(`no generated SDK for "${api}" in ${source}: build @carrier-api/sdk-gen first (turbo does)`);
     // Loaded after the arguments are checked: a usage mistake is answered at once.
     const [{ readBundle }, { renderSdkFactory }] = await Promise.all([import('@carrier-api/spec-kit'), import('../render-sdk.ts')]);
-    const out = resolve(values.out!);
-    rmSync(out, { recursive: true, force: true });
+    const out = replaceOutputDir(values.out!);
     cpSync(source, out, { recursive: true });
     for (const [name, contents] of Object.entries(renderSdkFactory(api!, readBundle(bundledSpecPath(api!))))) writeFileSync(join(out, name), contents);
     console.log(`${api}: SDK sources in ${values.out}`);
