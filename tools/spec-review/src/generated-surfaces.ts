@@ -38,7 +38,13 @@ export async function generateSurfaces(requests: SurfaceRequest[]): Promise<Pack
   try {
     const sdks = generateSdkSources(requests, dir);
     const clients: Surface[] = [];
-    for (const request of requests) clients.push(clientSurface(await renderClient(request.api, structuredClone(request.document))));
+    try {
+      for (const request of requests) clients.push(clientSurface(await renderClient(request.api, structuredClone(request.document))));
+    } catch (error) {
+      // Let the JVM finish before its folder is removed, and never leave its promise unhandled.
+      await sdks.catch(() => undefined);
+      throw error;
+    }
     const sources = await sdks;
     return requests.map((_, index) => ({ client: clients[index]!, sdk: sdkSurface(sources[index]!) }));
   } finally {
