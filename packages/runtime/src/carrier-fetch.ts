@@ -43,8 +43,11 @@ export interface CarrierEvent {
   error?: CarrierError;
 }
 
+/** What createCarrierFetch needs: the API (from its spec), credentials, and the limits of a call. */
 export interface CarrierFetchOptions {
+  /** The API's operations as its spec declares them (generated: `apiDefinition` of each client and SDK). */
   definition: ApiDefinition;
+  /** OAuth2 password credentials (Centili) or an API key (MTN), as the spec's security scheme says. */
   auth: OAuth2Auth | ApiKeyAuth;
   /** Retry policy; `false` sends every request once. */
   retry?: RetryOptions | false;
@@ -71,6 +74,7 @@ export interface CarrierFetchOptions {
   throwOnHttpError?: boolean;
 }
 
+/** A fetch (same arguments and result as the standard one) that sends through the carrier runtime. */
 export type CarrierFetch = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
 
 interface Remembered {
@@ -214,10 +218,13 @@ function splitUrl(url: string): { base: string; pathname: string } {
  * The returned function rejects with CarrierNetworkError (no answer), CarrierTimeoutError
  * (`timeout` or `deadline` ran out), CarrierAbortError (the caller's signal fired),
  * CarrierValidationError (a bad request reference) or the TokenManager's errors; every one
- * carries the operation, the idempotency key and the attempts made. An HTTP error status is a
- * resolved Response: `expectData` or the SDK middleware turn it into a CarrierApiError.
+ * carries the operation, the idempotency key and the attempts made. The deadline and the
+ * caller's signal also end a wait for a token. An HTTP error status is a resolved Response
+ * (`expectData` turns it into a CarrierApiError), except with `throwOnHttpError`, where the
+ * function rejects with that CarrierApiError itself (the SDKs).
  *
  * @throws CarrierValidationError when `auth` is missing or of the wrong kind for the API.
+ * @throws RangeError when `timeout` or `deadline` is not a positive number of ms.
  */
 export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
   const send = options.fetch ?? globalThis.fetch;
@@ -325,7 +332,9 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
       if (callerSignal?.aborted) throw fail(new CarrierAbortError(context, callerSignal.reason, secrets()), 'aborted', Date.now());
       let attemptHeaders = headers;
       if (operation?.authenticated !== false) {
-        const authHeaders = await auth.headers();
+        const authHeaders = await withinLimits(auth.headers(), callerSignal, deadlineAt);
+        if (authHeaders === ABORTED) throw fail(new CarrierAbortError(context, callerSignal!.reason, secrets()), 'aborted', Date.now());
+        if (authHeaders === PAST_DEADLINE) throw fail(new CarrierTimeoutError(context, 'deadline', deadline!, secrets()), 'timeout', Date.now());
         attemptHeaders = { ...headers };
         for (const name in authHeaders) attemptHeaders[name.toLowerCase()] = authHeaders[name]!;
       }
@@ -451,4 +460,35 @@ export interface ClientOptions<TAuth> extends Omit<CarrierFetchOptions, 'definit
   /** Where the API lives; default: the spec's first server. A mock: the URL carrier-mock prints. */
   baseUrl?: string;
   auth: TAuth;
+}
+
+const ABORTED = Symbol('aborted');
+const PAST_DEADLINE = Symbol('past the deadline');
+
+/**
+ * Waits for `work` (the credentials of an attempt, which may mean a token request) while the
+ * call's own limits still hold: the caller's abort and the deadline end the wait at once. The
+ * work itself goes on (a token renewal is shared with other calls) and its outcome stays handled.
+ *
+ * @param deadlineAt - when the whole call must end, in ms since the epoch; undefined: no deadline.
+ * @returns what `work` gave, or ABORTED / PAST_DEADLINE when a limit came first.
+ */
+function withinLimits<T>(work: Promise<T>, signal: AbortSignal | undefined, deadlineAt: number | undefined): Promise<T | typeof ABORTED | typeof PAST_DEADLINE> {
+  if (!signal && deadlineAt === undefined) return work;
+  if (signal?.aborted) return Promise.resolve(ABORTED);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => settle(ABORTED);
+    const timer = deadlineAt === undefined ? undefined : setTimeout(() => settle(PAST_DEADLINE), Math.max(0, deadlineAt - Date.now()));
+    function settle(outcome: T | typeof ABORTED | typeof PAST_DEADLINE) {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    work.then(settle, (error: unknown) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      reject(error);
+    });
+  });
 }

@@ -67,10 +67,38 @@ describe('timeout (per attempt)', () => {
 
 describe('deadline (whole call)', () => {
   it('ends the call in a CarrierTimeoutError whose limit is the deadline, not retried', async () => {
-    const fetch = await start({ 'POST /auth/transactions': () => ({ hang: true }) }, { timeout: 60_000, deadline: 300 });
+    // The deadline covers the token request too: 3 s leaves a busy machine time for that one.
+    const fetch = await start({ 'POST /auth/transactions': () => ({ hang: true }) }, { timeout: 60_000, deadline: 3_000 });
     const error = await fetch(`${server.url}/auth/transactions`, post()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CarrierTimeoutError);
-    expect(error).toMatchObject({ limit: 'deadline', limitMs: 300, operationId: 'startTransaction', attempts: 1, idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(error).toMatchObject({ limit: 'deadline', limitMs: 3_000, operationId: 'startTransaction', attempts: 1, idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  });
+
+  /** The outcome, provided it comes well before the TokenManager's own 10 s token timeout would end the wait. */
+  const settlesBeforeTokenTimeout = (pending: Promise<unknown>) =>
+    Promise.race([pending.catch((e: unknown) => e), new Promise((resolve) => setTimeout(() => resolve('still waiting for the token'), 8_000))]);
+
+  // The token request is part of the call: a token endpoint that hangs does not hold the call
+  // past its deadline, nor past the caller's abort (the TokenManager's own 10 s timeout is longer).
+  it('ends at the deadline while the token endpoint hangs', async () => {
+    server = await startFaultServer({ [`POST ${tokenPath}`]: () => ({ hang: true }) });
+    const fetch = createCarrierFetch({ definition: paymentsDefinition(server.url), auth: credentials, retry: noWait, deadline: 1_000 });
+    const error = await settlesBeforeTokenTimeout(fetch(`${server.url}/auth/transactions`, post()));
+    expect(error).toBeInstanceOf(CarrierTimeoutError);
+    expect(error).toMatchObject({ limit: 'deadline', attempts: 0, operationId: 'startTransaction' });
+    expect(apiRequests()).toHaveLength(0);
+  });
+
+  it('ends at the caller\'s abort while the token endpoint hangs', async () => {
+    server = await startFaultServer({ [`POST ${tokenPath}`]: () => ({ hang: true }) });
+    const fetch = createCarrierFetch({ definition: paymentsDefinition(server.url), auth: credentials, retry: noWait });
+    const controller = new AbortController();
+    const pending = fetch(`${server.url}/auth/transactions`, { ...post(), signal: controller.signal }).catch((e: unknown) => e);
+    for (let wait = 0; wait < 3_000 && server.requests.length === 0; wait++) await new Promise((resolve) => setTimeout(resolve, 10)); // the token request is out
+    controller.abort();
+    const error = await settlesBeforeTokenTimeout(pending);
+    expect(error).toBeInstanceOf(CarrierAbortError);
+    expect(apiRequests()).toHaveLength(0);
   });
 
   it('starts no retry whose wait would pass the deadline', async () => {
