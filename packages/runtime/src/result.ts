@@ -58,21 +58,6 @@ export async function errorFromResponse(response: Response): Promise<CarrierApiE
 }
 
 /**
- * typescript-fetch middleware of the SDKs: an error status becomes the same CarrierApiError the
- * light clients throw, and a failure of ours (network, validation) is thrown as it is rather
- * than wrapped in the generator's FetchError.
- */
-export const carrierSdkMiddleware = {
-  async post({ response }: { response: Response }): Promise<Response> {
-    if (!response.ok) throw await errorFromResponse(response);
-    return response;
-  },
-  async onError({ error }: { error: unknown }): Promise<Response | undefined> {
-    throw error;
-  },
-};
-
-/**
  * The SDKs' typescript-fetch middleware when their carrier fetch throws on error statuses
  * (`throwOnHttpError`): our errors are thrown as they are rather than wrapped in the generator's
  * FetchError, and no `post` hook makes typescript-fetch clone every response.
@@ -80,5 +65,18 @@ export const carrierSdkMiddleware = {
 export const carrierSdkErrorMiddleware = {
   async onError({ error }: { error: unknown }): Promise<Response | undefined> {
     throw error;
+  },
+};
+
+/**
+ * typescript-fetch middleware for an SDK whose fetch resolves error statuses (a fetch of your
+ * own): an error status becomes the same CarrierApiError the light clients throw, and a failure
+ * of ours (network, validation) is thrown as it is rather than wrapped in the generator's FetchError.
+ */
+export const carrierSdkMiddleware = {
+  ...carrierSdkErrorMiddleware,
+  async post({ response }: { response: Response }): Promise<Response> {
+    if (!response.ok) throw await errorFromResponse(response);
+    return response;
   },
 };

@@ -1,16 +1,21 @@
 import { CarrierAuthError, CarrierNetworkError, CarrierTimeoutError, CarrierValidationError, type RequestContext } from './errors.js';
 import { backoffDelay, resolveRetryPolicy, type ResolvedRetryPolicy, type RetryOptions } from './retry.js';
 
+/** How a TokenManager gets Centili's OAuth2 tokens (documents 000/001: "password" grant, then "refresh_token"). */
 export interface TokenManagerOptions {
   /** The Keycloak token endpoint, e.g. https://api.centili.com/auth/realms/api/protocol/openid-connect/token */
   tokenUrl: string;
+  /** `client_id` of the token request (the documents' "Client identifier"). */
   clientId: string;
+  /** `username` of the password grant. */
   username: string;
+  /** `password` of the password grant; masked in every error and log event. */
   password: string;
   /** The client secret of a confidential Keycloak client (sent as `client_secret`); none for a public client. */
   clientSecret?: string;
   /** Renew this many seconds before the access token expires. Default 30 (at most half its lifetime). */
   refreshMarginSeconds?: number;
+  /** The fetch the token requests are sent with. Default: globalThis.fetch. */
   fetch?: typeof globalThis.fetch;
   /**
    * Retries of the token request on a 5xx answer or a network error (a grant can be asked for
