@@ -208,7 +208,8 @@ describe('sandbox on Redis: when Redis goes away and comes back', () => {
   });
 
   it('answers 503 after the command timeout, not a hang, when Redis holds the connection but answers nothing; serves again when it answers', async () => {
-    const stalled = await startMock({ apis: ['centili-payments'], sandbox: { store: { url: redis.url, prefix: 'stalled:', commandTimeoutMs: 500 } } });
+    // 2 s: long enough for the login before the stall on a busy machine, short beside vitest's bound.
+    const stalled = await startMock({ apis: ['centili-payments'], sandbox: { store: { url: redis.url, prefix: 'stalled:', commandTimeoutMs: 2_000 } } });
     try {
       const payments = await sandboxClient(stalled, 'centili-payments');
       const { access_token } = await payments.login();
@@ -230,6 +231,27 @@ describe('sandbox on Redis: when Redis goes away and comes back', () => {
       expect(status).toBe(404);
     } finally {
       await stalled.close();
+    }
+  });
+
+  it('answers 503, not 500, when Redis refuses writes (out of memory: the same for a read-only replica after a failover)', async () => {
+    const payments = await sandboxClient(mock, 'centili-payments');
+    const { access_token } = await payments.login();
+    const raw = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    try {
+      await raw.config('SET', 'maxmemory-policy', 'noeviction');
+      await raw.config('SET', 'maxmemory', '1');
+      const refused = await send(mock.urls['centili-payments']!, {
+        method: 'POST',
+        path: '/auth/transactions',
+        headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(start),
+      });
+      expect(refused.status, JSON.stringify(refused.json)).toBe(503);
+      expect(refused.json).toEqual({ code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('OOM') });
+    } finally {
+      await raw.config('SET', 'maxmemory', '0');
+      raw.disconnect();
     }
   });
 

@@ -158,7 +158,13 @@ export class RedisStore implements SandboxStore {
     try {
       return await command();
     } catch (error) {
-      if (error instanceof ReplyError) throw error;
+      // A reply error that says Redis cannot serve now (a read-only replica after a failover, out of
+      // memory, loading, busy with a script) is the store being unavailable: the documented 503, not a 500.
+      // A MULTI aborted by such an error (EXECABORT) carries it in previousErrors.
+      if (error instanceof ReplyError) {
+        const said = [(error as Error).message, ...((error as { previousErrors?: Error[] }).previousErrors ?? []).map((previous) => previous.message)];
+        if (!said.some((message) => /^(READONLY|OOM|MASTERDOWN|BUSY|LOADING|TRYAGAIN|CLUSTERDOWN)\b/.test(message))) throw error;
+      }
       throw new StoreUnavailableError(`The sandbox store (Redis at ${redactUrl(this.options.url)}) is unavailable: ${error instanceof Error ? error.message : String(error)}`, error);
     }
   }
