@@ -95,6 +95,20 @@ export function assertKnown(what: string, name: string, known: readonly string[]
  * @throws {UsageError} naming `--out` when the folder must not be emptied.
  */
 export function replaceOutputDir(dir: string): string {
+  const out = checkOutputDir(dir);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  return out;
+}
+
+/**
+ * The check of {@link replaceOutputDir} alone, for a command that has more to check before it
+ * empties anything.
+ *
+ * @returns the folder's absolute path.
+ * @throws {UsageError} naming `--out` when the folder must not be emptied.
+ */
+export function checkOutputDir(dir: string): string {
   const out = resolve(dir);
   const cwd = process.cwd();
   const above = out === cwd || cwd.startsWith(out.endsWith(sep) ? out : out + sep);
@@ -103,7 +117,5 @@ export function replaceOutputDir(dir: string): string {
     const why = project ? `it holds ${project}` : 'it holds the working directory or is a home or root folder';
     throw new UsageError('--out', 'generated folder', `--out ${dir}: refusing to empty it, ${why}; give a folder of its own`);
   }
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
   return out;
 }

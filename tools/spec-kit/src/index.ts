@@ -2,5 +2,5 @@ export { listApis, specEntry, repoRoot, specsDir, redoclyConfig, redoclyConfigPa
 export { bundleApi, serializeBundle, writeBundles, SpecBundleError } from './bundle.ts';
 export { readBundle, deref, resolvePointer, listOperations, type OperationInfo } from './load.ts';
 export { lintSpecs, formatProblem, type LintProblem } from './lint.ts';
-export { runCommand, assertKnown, replaceOutputDir, UsageError, type CommandSpec } from './command.ts';
+export { runCommand, assertKnown, checkOutputDir, replaceOutputDir, UsageError, type CommandSpec } from './command.ts';
 export * from './openapi.ts';

@@ -3,7 +3,7 @@
 import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundledSpecPath, listBundledApis } from '@carrier-api/specs';
-import { assertKnown, replaceOutputDir, runCommand } from '@carrier-api/spec-kit/command';
+import { assertKnown, checkOutputDir, replaceOutputDir, runCommand } from '@carrier-api/spec-kit/command';
 
 await runCommand(
   {
@@ -14,6 +14,7 @@ await runCommand(
   },
   async (values, [api]) => {
     assertKnown('API', api!, listBundledApis().map((known) => known.name));
+    checkOutputDir(values.out!);
     const source = resolve(import.meta.dirname, '../../generated', api!);
     if (!existsSync(source)) throw new Error(`no generated SDK for "${api}" in ${source}: build @carrier-api/sdk-gen first (turbo does)`);
     // Loaded after the arguments are checked: a usage mistake is answered at once.
