@@ -29,7 +29,8 @@ async function load(url: string, seconds: number): Promise<Throughput> {
   return { requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx };
 }
 
-async function freePort(): Promise<number> {
+/** A free loopback port (the OS picks one, then it is let go). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;

@@ -4,10 +4,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import autocannon from 'autocannon';
+import { freePort } from './mock-throughput.ts';
 
 const tokenPath = '/auth/realms/api/protocol/openid-connect/token';
 const bin = join(dirname(createRequire(import.meta.url).resolve('@carrier-api/mock/package.json')), 'bin', 'carrier-mock.js');
@@ -18,14 +19,6 @@ export interface SandboxThroughputRow {
   'p50 ms': number | string;
   'p99 ms': number | string;
   non2xx: number | string;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Starts `carrier-mock centili-payments` with `args`; resolves with its URL once it printed it (bounded: 30 s). */
