@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { bundle } from '@redocly/openapi-core';
+import { parse } from 'yaml';
 import { listApis, redoclyConfig, type OpenApiDocument } from '@carrier-api/spec-kit';
 
 /** Where a bundle's problems are printed from: paths relative to `root`, after `prefix` (`main:` for a git ref). */
@@ -52,6 +54,11 @@ export interface SpecSide {
   apis: Map<string, OpenApiDocument>;
   /** Each API's entry file, relative to the repository (`specs/<api>/openapi.yaml`). */
   files: Map<string, string>;
+  /**
+   * APIs left unbundled because every file their spec reads is byte-for-byte the same on the
+   * other side of the review ({@link loadSides}): unchanged, and in neither side's `apis`.
+   */
+  identical?: Set<string>;
 }
 
 /**
@@ -61,19 +68,129 @@ export interface SpecSide {
  * @throws {Error} git cannot read the ref; a spec does not bundle (paths relative to `repoRoot`, prefixed `<ref>:`).
  */
 export async function loadSide(repoRoot: string, ref: string | undefined): Promise<SpecSide> {
-  const side: SpecSide = { label: ref ?? 'working tree', apis: new Map(), files: new Map() };
+  return withSpecs(repoRoot, ref, async (root) => {
+    const side: SpecSide = { label: ref ?? 'working tree', apis: new Map(), files: new Map() };
+    for (const api of root ? listApis(join(root, 'specs')) : []) await addBundle(side, root!, api, ref);
+    return side;
+  });
+}
+
+/**
+ * Both sides of a review, bundling only what can differ: an API whose spec reads the same files
+ * with the same bytes on both sides ({@link specInputs}) has the same bundle, so it is put in
+ * both sides' `identical` instead. A one-spec change among fifty bundles two documents, not a
+ * hundred. An API whose inputs cannot be listed (a remote or broken `$ref`, a file that is not
+ * YAML) is bundled, so that its problem is reported as before.
+ *
+ * @param headRef - undefined: the working tree.
+ * @throws {Error} git cannot read a ref; a spec that differs does not bundle.
+ */
+export async function loadSides(repoRoot: string, baseRef: string, headRef: string | undefined): Promise<[SpecSide, SpecSide]> {
+  return withSpecs(repoRoot, baseRef, (baseRoot) =>
+    withSpecs(repoRoot, headRef, async (headRoot) => {
+      const base: SpecSide = { label: baseRef, apis: new Map(), files: new Map(), identical: new Set() };
+      const head: SpecSide = { label: headRef ?? 'working tree', apis: new Map(), files: new Map(), identical: new Set() };
+      const baseApis = baseRoot ? listApis(join(baseRoot, 'specs')) : [];
+      const headApis = headRoot ? listApis(join(headRoot, 'specs')) : [];
+      const [baseCache, headCache] = [new Map<string, ParsedFile | undefined>(), new Map<string, ParsedFile | undefined>()];
+      for (const api of baseApis) {
+        if (headApis.includes(api)) {
+          const before = specInputs(join(baseRoot!, 'specs'), api, baseCache);
+          const after = specInputs(join(headRoot!, 'specs'), api, headCache);
+          if (before !== undefined && before === after) {
+            for (const side of [base, head]) {
+              side.identical!.add(api);
+              side.files.set(api, `specs/${api}/openapi.yaml`);
+            }
+            continue;
+          }
+        }
+        await addBundle(base, baseRoot!, api, baseRef);
+      }
+      for (const api of headApis.filter((name) => !head.identical!.has(name))) await addBundle(head, headRoot!, api, headRef);
+      return [base, head];
+    }),
+  );
+}
+
+/** Runs `use` on the folder that holds specs/ at `ref` (the working tree when undefined; undefined when the ref has none), then removes any checkout. */
+async function withSpecs<T>(repoRoot: string, ref: string | undefined, use: (root: string | undefined) => Promise<T>): Promise<T> {
   const checkout = ref === undefined ? undefined : checkoutSpecs(repoRoot, ref);
   try {
     const root = ref === undefined ? repoRoot : checkout;
-    if (!root || !existsSync(join(root, 'specs'))) return side;
-    for (const api of listApis(join(root, 'specs'))) {
-      side.apis.set(api, await bundleSpec(join(root, 'specs', api, 'openapi.yaml'), { root, prefix: ref === undefined ? '' : `${ref}:` }));
-      side.files.set(api, `specs/${api}/openapi.yaml`);
-    }
-    return side;
+    return await use(root && existsSync(join(root, 'specs')) ? root : undefined);
   } finally {
     if (checkout) rmSync(checkout, { recursive: true, force: true });
   }
+}
+
+async function addBundle(side: SpecSide, root: string, api: string, ref: string | undefined): Promise<void> {
+  side.apis.set(api, await bundleSpec(join(root, 'specs', api, 'openapi.yaml'), { root, prefix: ref === undefined ? '' : `${ref}:` }));
+  side.files.set(api, `specs/${api}/openapi.yaml`);
+}
+
+interface ParsedFile {
+  hash: string;
+  /** The files its `$ref`s point to, absolute. */
+  refs: string[];
+}
+
+/**
+ * A fingerprint of everything an API's bundle is made of: each file its `openapi.yaml` reaches
+ * through `$ref`s (relative to `specsDir`, so that two checkouts compare) with a hash of its
+ * bytes. The bundle is a function of these files (and of the Redocly config, the same on both
+ * sides of a review), so equal fingerprints mean equal bundles. Undefined when a `$ref` is
+ * remote or points at a file that is missing or not YAML: then the spec must be bundled.
+ *
+ * @param cache - Parsed files by absolute path, shared by the APIs of one side (specs/shared is read once).
+ */
+export function specInputs(specsDir: string, api: string, cache: Map<string, ParsedFile | undefined> = new Map()): string | undefined {
+  const seen = new Map<string, string>();
+  const pending = [join(specsDir, api, 'openapi.yaml')];
+  // Bounded: each file is visited once, and specs/ holds finitely many.
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (seen.has(file)) continue;
+    if (!cache.has(file)) cache.set(file, parseFile(file));
+    const parsed = cache.get(file);
+    if (!parsed) return undefined;
+    seen.set(file, parsed.hash);
+    pending.push(...parsed.refs);
+  }
+  return [...seen].map(([file, hash]) => `${relative(specsDir, file)} ${hash}`).sort().join('\n');
+}
+
+function parseFile(file: string): ParsedFile | undefined {
+  let text: string;
+  let document: unknown;
+  try {
+    text = readFileSync(file, 'utf8');
+    document = parse(text);
+  } catch {
+    return undefined;
+  }
+  const refs: string[] = [];
+  const stack: unknown[] = [document];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) stack.push(...node);
+    else if (node !== null && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === '$ref' && typeof value === 'string') {
+          const target = value.split('#')[0]!;
+          if (target === '') continue;
+          // A remote document may change between two runs: no fingerprint can vouch for it.
+          if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return undefined;
+          try {
+            refs.push(resolve(dirname(file), decodeURI(target)));
+          } catch {
+            return undefined;
+          }
+        } else stack.push(value);
+      }
+    }
+  }
+  return { hash: createHash('sha256').update(text).digest('hex'), refs };
 }
 
 /**

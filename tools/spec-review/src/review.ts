@@ -9,7 +9,7 @@ import { bumpFor, maxBump, type Bump, type SpecChange } from './changes.ts';
 import { diffSurfaces, type CodeChange } from './code-changes.ts';
 import { documentChanges } from './document-changes.ts';
 import { generateSurfaces } from './generated-surfaces.ts';
-import { loadFile, loadSide, type SpecSide } from './load-specs.ts';
+import { loadFile, loadSides, type SpecSide } from './load-specs.ts';
 import { normalizeDocument } from './normalize.ts';
 import { oasdiffChangelog } from './oasdiff.ts';
 import { requestNarrowings } from './request-narrowing.ts';
@@ -171,25 +171,28 @@ export interface ReviewOptions {
 /**
  * Reviews two sides API by API, on two levels: the wire ({@link diffDocuments}) and the generated
  * code (the public surface of the light client and the SDK, see {@link diffSurfaces}). An API whose
- * bundle did not change is neither compared nor generated; the SDKs of every changed API, base
- * and head, come from one openapi-generator run.
+ * bundle did not change (or that both sides list as `identical`, unbundled) is neither compared
+ * nor generated; the SDKs of every changed API, base and head, come from one openapi-generator run.
  *
  * @throws {Error} oasdiff or openapi-generator fails.
  */
 export async function reviewSides(base: SpecSide, head: SpecSide, options: ReviewOptions): Promise<SpecReview> {
   const apis: ApiReview[] = [];
   const toGenerate: ApiReview[] = [];
-  const changed = (api: string) => base.apis.has(api) && head.apis.has(api) && !isDeepStrictEqual(base.apis.get(api), head.apis.get(api));
+  const identical = (api: string) => base.identical?.has(api) === true && head.identical?.has(api) === true;
+  const changed = (api: string) => !identical(api) && base.apis.has(api) && head.apis.has(api) && !isDeepStrictEqual(base.apis.get(api), head.apis.get(api));
   // The JVM starts first and generates while oasdiff compares.
   const generating = generateSurfaces(
     options.code === false ? [] : [...head.apis.keys()].sort().filter(changed).flatMap((api) => [{ api, document: base.apis.get(api)! }, { api, document: head.apis.get(api)! }]),
   );
   // Its failure is awaited below, not left unhandled while oasdiff runs.
   generating.catch(() => undefined);
-  for (const api of [...new Set([...base.apis.keys(), ...head.apis.keys()])].sort()) {
+  for (const api of [...new Set([...base.apis.keys(), ...head.apis.keys(), ...[...(base.identical ?? [])].filter(identical)])].sort()) {
     const [before, after] = [base.apis.get(api), head.apis.get(api)];
     const file = head.files.get(api) ?? base.files.get(api);
-    if (!after) {
+    if (identical(api)) {
+      apis.push({ api, file, status: 'unchanged', changes: [], wireBump: 'none', bump: 'none' });
+    } else if (!after) {
       apis.push({ api, file, status: 'removed', changes: [{ rule: 'api-removed', level: 'breaking', text: `the ${api} API was removed` }], wireBump: 'major', bump: 'major' });
     } else if (!before) {
       apis.push({ api, file, status: 'added', changes: [{ rule: 'api-added', level: 'safe', text: `the ${api} API was added` }], wireBump: 'minor', bump: 'minor' });
@@ -238,7 +241,8 @@ function withTrueWording(change: SpecChange, codeChanged: boolean): SpecChange {
  */
 export async function reviewSpecs(repoRoot: string, baseRef: string, headRef?: string, options: { code?: boolean } = {}): Promise<SpecReview> {
   const acceptedPatternChanges = loadAcceptedChanges(repoRoot);
-  const [base, head] = [await loadSide(repoRoot, baseRef), await loadSide(repoRoot, headRef)];
+  // Only the APIs whose spec files differ are bundled (loadSides): the review's cost follows the change, not the number of APIs.
+  const [base, head] = await loadSides(repoRoot, baseRef, headRef);
   return reviewSides(base, head, { acceptedPatternChanges, workspacePackages: workspacePackageNames(repoRoot), code: options.code });
 }
 
