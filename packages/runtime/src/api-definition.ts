@@ -17,6 +17,28 @@ export interface OperationDefinition {
   idempotencyKey: boolean;
   /** A client-generated request reference header (MTN `transactionId`), with its rule. */
   requestReference?: { header: string; pattern: string; minLength: number; maxLength: number };
+  /**
+   * The media type the spec declares for the request body (`requestBody.content`), e.g.
+   * `application/x-www-form-urlencoded` for the OAuth2 token endpoint. A JSON body a client hands
+   * the carrier fetch for a form operation is sent as a form. Absent: JSON, or no body.
+   */
+  requestMediaType?: string;
+  /**
+   * The 2xx statuses the spec documents without a body (a `204`, or a `200` without `content`).
+   * An empty answer with one of them is data `undefined`; an empty 2xx anywhere else cannot be
+   * the documented data and ends in a CarrierParseError (`reason: 'empty'`).
+   */
+  emptySuccess?: readonly number[];
+  /**
+   * The operation's own server (`servers[0].url` of the operation or of its path item), used
+   * when the caller gives no base URL; e.g. the Centili token endpoint on api.centili.com.
+   */
+  serverUrl?: string;
+  /**
+   * JSON pointers into the API's bundled spec of the JSON schema of each documented 2xx body, by
+   * status as the spec writes it (`200`, `2XX`, `default`); what `validateResponses` checks.
+   */
+  responseSchemas?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -1,8 +1,9 @@
-import { createOperationMatcher, type ApiDefinition } from './api-definition.js';
+import { createOperationMatcher, type ApiDefinition, type OperationDefinition } from './api-definition.js';
 import { createAuthProvider, type ApiKeyAuth, type AuthProvider, type OAuth2Auth } from './auth.js';
 import { CarrierAbortError, CarrierNetworkError, CarrierParseError, CarrierTimeoutError, CarrierValidationError, type CarrierError, type RequestContext } from './errors.js';
 import { isLightRequest } from './light-request.js';
 import { errorFromResponse } from './result.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, settleResponse, type ResponseValidator } from './read-response.js';
 import { redactHeaders, redactText } from './redact.js';
 import { assertRequestReference, generateRequestReference } from './request-reference.js';
 import { backoffDelay, isSafeToRetry, parseRetryAfter, resolveRetryPolicy, type RetryOptions } from './retry.js';
@@ -72,6 +73,24 @@ export interface CarrierFetchOptions {
    * Response (the SDKs: no middleware then needs a `response.clone()` per call). Default false.
    */
   throwOnHttpError?: boolean;
+  /**
+   * The base URL the caller gave the client (what `baseUrl` of ClientOptions was). Undefined: the
+   * spec's servers, and then an operation with a server of its own (the Centili token endpoint
+   * on api.centili.com) is sent there rather than to the API's first server.
+   */
+  baseUrl?: string | undefined;
+  /**
+   * Bound of a response body in bytes; a larger one ends in a CarrierParseError (`too-large`)
+   * without being read further. Default 16 MiB; `false`: none.
+   */
+  maxResponseBytes?: number | false;
+  /**
+   * Opt-in: check every 2xx body against the schema its operation documents, and reject one
+   * that breaks it with a CarrierResponseValidationError (field and rule of each issue). Without
+   * it (the default) a 2xx JSON body is returned as the server sent it, even off-schema.
+   * `@carrier-api/schema-validator` fits: see ResponseValidator.
+   */
+  validateResponses?: ResponseValidator;
 }
 
 /** A fetch (same arguments and result as the standard one) that sends through the carrier runtime. */
@@ -81,6 +100,8 @@ interface Remembered {
   context: RequestContext;
   response: Response;
   secrets: () => readonly string[];
+  /** The operation answered, when known: its documented empty successes. */
+  operation?: OperationDefinition | undefined;
 }
 
 const remembered = new WeakMap<Response, Remembered>();
@@ -105,11 +126,14 @@ function cloneKeepingContext(this: Response): Response {
  */
 async function jsonOrParseError(this: Response): Promise<unknown> {
   const text = await this.text();
+  const entry = remembered.get(this);
+  // A success the spec documents without a body (a 204): no data, rather than a parse failure.
+  if (text.trim() === '' && this.ok && entry?.operation?.emptySuccess?.includes(this.status)) return undefined;
   try {
     return JSON.parse(text);
   } catch (error) {
-    const entry = remembered.get(this);
-    throw new CarrierParseError(this.status, text, entry ? (getRequestContext(this) ?? entry.context) : { operationId: undefined, method: 'unknown', url: this.url, requestReference: undefined, idempotencyKey: undefined, attempts: 1 }, error, entry?.secrets() ?? []);
+    const context = entry ? (getRequestContext(this) ?? entry.context) : { operationId: undefined, method: 'unknown', url: this.url, requestReference: undefined, idempotencyKey: undefined, attempts: 1 };
+    throw new CarrierParseError(this.status, text, context, error, entry?.secrets() ?? [], { reason: text.trim() === '' ? 'empty' : 'not-json', contentType: this.headers.get('content-type') ?? undefined });
   }
 }
 
@@ -245,6 +269,12 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
   const findOperation = createOperationMatcher(options.definition);
   const onEvent = options.onEvent;
   const throwOnHttpError = options.throwOnHttpError === true;
+  const maxResponseBytes = options.maxResponseBytes === false ? undefined : (options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+  if (maxResponseBytes !== undefined && !(Number.isFinite(maxResponseBytes) && maxResponseBytes > 0)) throw new RangeError(`maxResponseBytes must be a positive number of bytes or false, got ${maxResponseBytes}`);
+  const validateResponses = options.validateResponses;
+  // Without a base URL of the caller's, URLs start with the spec's first server; an operation
+  // with its own server is moved there.
+  const specServer = options.baseUrl === undefined && options.definition.operations.some((operation) => operation.serverUrl !== undefined) ? normalizeBaseUrl(options.definition.defaultBaseUrl) : undefined;
   const emit = (event: CarrierEvent) => {
     try {
       onEvent!(event);
@@ -287,8 +317,13 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
       callerSignal = request.signal;
       redirect = request.redirect;
     }
-    const { base, pathname } = splitUrl(url);
+    let { base, pathname } = splitUrl(url);
     const operation = findOperation(method, pathname);
+    if (operation?.serverUrl !== undefined && specServer !== undefined && url.startsWith(`${specServer}/`)) {
+      url = `${normalizeBaseUrl(operation.serverUrl)}${url.slice(specServer.length)}`;
+      ({ base, pathname } = splitUrl(url));
+    }
+    if (operation?.requestMediaType === FORM_MEDIA_TYPE) body = asForm(body, headers);
 
     // An empty key is no key: the server would treat it as absent, and a retry could charge twice.
     if (operation?.idempotencyKey && !headers['idempotency-key']) headers['idempotency-key'] = crypto.randomUUID();
@@ -422,7 +457,16 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
       }
       // Read from the final response when asked for (getRequestContext), not on every call.
       context.requestId = undefined;
-      remember(response, { context, response, secrets });
+      if (operation) {
+        context.requestId = readRequestId(response.headers);
+        try {
+          response = await settleResponse(response, { operation, context, secrets, maxBytes: maxResponseBytes, callerSignal, deadlineAt, deadlineMs: deadline, validate: validateResponses });
+        } catch (error) {
+          throw fail(error as CarrierError, error instanceof CarrierParseError ? `unreadable answer (${error.reason})` : 'error', attemptStarted);
+        }
+        context.requestId = undefined;
+      }
+      remember(response, { context, response, secrets, operation });
       if (throwOnHttpError && !response.ok) throw await errorFromResponse(response);
       return response;
     }
@@ -447,6 +491,56 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
   };
 }
 
+const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
+
+/**
+ * The body of an operation whose spec declares a form (`application/x-www-form-urlencoded`,
+ * the OAuth2 token endpoint): a JSON object (what openapi-fetch makes of `body`) is sent as the
+ * form the spec declares, its fields in order; arrays repeat their field; nested objects are
+ * sent as JSON text. Anything else (a form already, bytes) is sent as it is.
+ */
+function asForm(body: BodyInit | undefined, headers: HeaderRecord): BodyInit | undefined {
+  const type = headers['content-type'];
+  if (typeof body !== 'string' || (type !== undefined && !/json/i.test(type))) return body;
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return body;
+  const form = new URLSearchParams();
+  for (const [name, field] of Object.entries(value as Record<string, unknown>)) {
+    for (const item of Array.isArray(field) ? field : [field]) {
+      if (item === undefined || item === null) continue;
+      form.append(name, typeof item === 'object' ? JSON.stringify(item) : String(item));
+    }
+  }
+  headers['content-type'] = FORM_MEDIA_TYPE;
+  return form.toString();
+}
+
+/**
+ * A base URL as every client uses it: absolute http(s), without a query or fragment, and
+ * without trailing slashes (`https://gateway.example/centili/` and `…/centili` are one base), so
+ * that `base + '/path'` never holds `//`.
+ *
+ * @param baseUrl - What the caller gave, or the spec's `servers[0].url`.
+ * @throws CarrierValidationError (field `baseUrl`, rule `format: absolute http(s) URL`) otherwise.
+ */
+export function normalizeBaseUrl(baseUrl: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(baseUrl);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.search !== '' || parsed.hash !== '' || baseUrl.includes('?') || baseUrl.includes('#')) {
+    throw new CarrierValidationError('baseUrl', 'format: absolute http(s) URL without query or fragment', `${JSON.stringify(baseUrl.slice(0, 200))} is not one`);
+  }
+  return baseUrl.replace(/\/+$/, '');
+}
+
 /** The auth provider knows headers by their usual names. */
 function lowerAuthHeaders(headers: HeaderRecord): Record<string, string> {
   return headers.authorization === undefined ? {} : { Authorization: headers.authorization };
@@ -457,7 +551,12 @@ function lowerAuthHeaders(headers: HeaderRecord): Record<string, string> {
  * @typeParam TAuth - OAuth2Auth (Centili) or ApiKeyAuth (MTN).
  */
 export interface ClientOptions<TAuth> extends Omit<CarrierFetchOptions, 'definition' | 'auth' | 'throwOnHttpError'> {
-  /** Where the API lives; default: the spec's first server. A mock: the URL carrier-mock prints. */
+  /**
+   * Where the API lives: an absolute http(s) URL, with or without a trailing slash, possibly with
+   * a path prefix (`https://gateway.example/centili/`); every operation is sent under it, the
+   * token endpoint included. Default: the spec's servers (the first server of the API, and an
+   * operation's own server where the spec declares one). A mock: the URL carrier-mock prints.
+   */
   baseUrl?: string;
   auth: TAuth;
 }

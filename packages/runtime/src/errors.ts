@@ -30,7 +30,8 @@ type ErrorKind =
   | 'CarrierTimeoutError'
   | 'CarrierAbortError'
   | 'CarrierValidationError'
-  | 'CarrierParseError';
+  | 'CarrierParseError'
+  | 'CarrierResponseValidationError';
 
 function kindsOf(value: unknown): readonly string[] | undefined {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return undefined;
@@ -189,30 +190,111 @@ export class CarrierAbortError extends CarrierError {
 }
 setKinds(CarrierAbortError, ['CarrierError', 'CarrierAbortError']);
 
+/** Why an answer could not be read as the operation's documented data. */
+export type ParseFailure =
+  /** A 2xx without a body where the spec documents one (a `204`, `Content-Length: 0`, empty chunks). */
+  | 'empty'
+  /** The body is not JSON (an HTML portal or login page, a truncated document). */
+  | 'not-json'
+  /** The body is larger than `maxResponseBytes`. */
+  | 'too-large'
+  /** The connection ended before the body did (`Content-Length` not reached, a cut chunk). */
+  | 'interrupted'
+  /** `validateResponses` found the body does not match the documented schema. */
+  | 'schema';
+
+/** What CarrierParseError keeps of an answer: the start of its body, at most 500 characters. */
+export const PARSE_ERROR_EXCERPT_CHARS = 500;
+
 /**
- * The API answered, but its body is not the JSON the operation documents (a proxy's HTML page,
- * a cut connection). The call may have executed: the idempotency key is kept, as everywhere.
+ * The API answered, but its answer is not the data the operation documents: an empty 2xx where
+ * the spec documents a body, a body that is not JSON (a proxy's HTML page, a truncated
+ * document), one larger than `maxResponseBytes`, one cut off by the connection, or (with
+ * `validateResponses`) one that breaks the documented schema. Never a bare SyntaxError. The call
+ * may have executed: the idempotency key is kept, as everywhere.
  */
 export class CarrierParseError extends CarrierError {
   static override readonly kind: ErrorKind = 'CarrierParseError';
+  /** The HTTP status of the answer. */
   readonly status: number;
+  /** The answer's `Content-Type` header as sent (undefined when absent). */
+  readonly contentType: string | undefined;
+  /** Why the answer could not be read. */
+  readonly reason: ParseFailure;
   /** The start of the body as received (at most 500 characters), secrets masked. */
   readonly text: string;
   /**
    * @param status - The HTTP status of the answer.
-   * @param text - The body as received.
+   * @param text - The body as received (or what of it was read); only an excerpt is kept.
    * @param context - The request.
-   * @param cause - What JSON.parse threw.
-   * @param secrets - The credentials to mask.
+   * @param cause - What JSON.parse (or the body stream) threw.
+   * @param secrets - The credentials to mask, in the message and the excerpt.
+   * @param detail - Why, and the content type; default `{ reason: 'not-json' }`.
    */
-  constructor(status: number, text: string, context: RequestContext, cause: unknown, secrets: readonly string[] = []) {
+  constructor(
+    status: number,
+    text: string,
+    context: RequestContext,
+    cause: unknown,
+    secrets: readonly string[] = [],
+    detail: { reason?: ParseFailure; contentType?: string | undefined; message?: string } = {},
+  ) {
     const what = context.operationId ?? `${context.method} ${context.url}`;
-    super(`${what} answered HTTP ${status} with a body that is not valid JSON`, context, secrets, cause);
+    const reason = detail.reason ?? 'not-json';
+    const type = detail.contentType ? ` (${detail.contentType})` : '';
+    const why: Record<ParseFailure, string> = {
+      empty: 'an empty body where the spec documents one',
+      'not-json': 'a body that is not valid JSON',
+      'too-large': 'a body larger than the client accepts',
+      interrupted: 'a body the connection cut off',
+      schema: 'a body that does not match the documented schema',
+    };
+    super(detail.message ?? `${what} answered HTTP ${status}${type} with ${why[reason]}`, context, secrets, cause);
     this.status = status;
-    this.text = redactText(text.slice(0, 500), secrets);
+    this.contentType = detail.contentType === undefined ? undefined : redactText(detail.contentType, secrets);
+    this.reason = reason;
+    // Redacted before it is cut: a secret across the cut is masked whole, never half shown.
+    const longest = secrets.reduce((max, secret) => Math.max(max, secret.length * 3), 0);
+    this.text = redactText(text.slice(0, PARSE_ERROR_EXCERPT_CHARS + longest), secrets).slice(0, PARSE_ERROR_EXCERPT_CHARS);
   }
 }
 setKinds(CarrierParseError, ['CarrierError', 'CarrierParseError']);
+
+/** One way a body breaks its documented schema: where (a JSON pointer into the body) and which rule. */
+export interface ResponseIssue {
+  /** JSON pointer into the body, `/` for the body itself. */
+  instancePath: string;
+  /** The JSON Schema keyword broken (`required`, `type`, `enum`...). */
+  rule: string;
+  message: string;
+}
+
+/**
+ * A 2xx body is valid JSON but breaks the operation's documented schema; only raised when the
+ * client was given `validateResponses`. `issues` names each field (JSON pointer) and rule.
+ */
+export class CarrierResponseValidationError extends CarrierParseError {
+  static override readonly kind: ErrorKind = 'CarrierResponseValidationError';
+  /** What is wrong, field by field (secrets masked). */
+  readonly issues: readonly ResponseIssue[];
+  /**
+   * @param status - The HTTP status of the answer.
+   * @param text - The body as received.
+   * @param issues - What the validator found; the first three are named in the message.
+   * @param schema - The JSON pointer of the schema checked.
+   */
+  constructor(status: number, text: string, context: RequestContext, secrets: readonly string[], contentType: string | undefined, issues: readonly ResponseIssue[], schema: string) {
+    const what = context.operationId ?? `${context.method} ${context.url}`;
+    const named = issues.slice(0, 3).map((issue) => `${issue.instancePath} [${issue.rule}] ${issue.message}`).join('; ');
+    super(status, text, context, undefined, secrets, {
+      reason: 'schema',
+      contentType,
+      message: `${what} answered HTTP ${status} with a body that does not match ${schema}: ${named}${issues.length > 3 ? ` (and ${issues.length - 3} more)` : ''}`,
+    });
+    this.issues = issues.map((issue) => ({ instancePath: redactText(issue.instancePath, secrets), rule: issue.rule, message: redactText(issue.message, secrets) }));
+  }
+}
+setKinds(CarrierResponseValidationError, ['CarrierError', 'CarrierParseError', 'CarrierResponseValidationError']);
 
 /** The caller passed something the API would reject; nothing was sent. */
 export class CarrierValidationError extends CarrierError {
@@ -252,9 +334,14 @@ export function isCarrierTimeoutError(error: unknown): error is CarrierTimeoutEr
   return isKind(error, 'CarrierTimeoutError');
 }
 
-/** The API's answer was not valid JSON. */
+/** The API's answer could not be read as the documented data (empty, not JSON, too large, cut off, or off-schema). */
 export function isCarrierParseError(error: unknown): error is CarrierParseError {
   return isKind(error, 'CarrierParseError');
+}
+
+/** A 2xx body broke its documented schema (`validateResponses`). */
+export function isCarrierResponseValidationError(error: unknown): error is CarrierResponseValidationError {
+  return isKind(error, 'CarrierResponseValidationError');
 }
 
 /** The caller's own AbortSignal stopped the call. */

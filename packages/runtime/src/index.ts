@@ -3,11 +3,13 @@ export {
   DEFAULT_DEADLINE_MS,
   DEFAULT_TIMEOUT_MS,
   getRequestContext,
+  normalizeBaseUrl,
   type CarrierEvent,
   type CarrierFetch,
   type CarrierFetchOptions,
   type ClientOptions,
 } from './carrier-fetch.js';
+export { DEFAULT_MAX_RESPONSE_BYTES, type ResponseValidator } from './read-response.js';
 export { createLightRequests, isLightRequest, type LightRequest } from './light-request.js';
 export { REDACTED, redactHeaders, redactText, redactValue } from './redact.js';
 export { TokenManager, type TokenManagerOptions } from './token-manager.js';
@@ -20,6 +22,7 @@ export {
   CarrierError,
   CarrierNetworkError,
   CarrierParseError,
+  CarrierResponseValidationError,
   CarrierTimeoutError,
   CarrierValidationError,
   isCarrierAbortError,
@@ -27,9 +30,13 @@ export {
   isCarrierError,
   isCarrierNetworkError,
   isCarrierParseError,
+  isCarrierResponseValidationError,
   isCarrierTimeoutError,
+  PARSE_ERROR_EXCERPT_CHARS,
+  type ParseFailure,
   type RequestContext,
+  type ResponseIssue,
 } from './errors.js';
 export { backoffDelay, isSafeToRetry, parseRetryAfter, resolveRetryPolicy, type RetryEvent, type RetryOptions } from './retry.js';
 export { assertRequestReference, generateRequestReference } from './request-reference.js';
-export { carrierSdkErrorMiddleware, carrierSdkMiddleware, errorFromResponse, expectData } from './result.js';
+export { carrierSdkErrorMiddleware, carrierSdkMiddleware, errorFromResponse, expectData, type SuccessData } from './result.js';

@@ -9,16 +9,25 @@ interface FetchResult {
 }
 
 /**
+ * The data type of the success branch of an openapi-fetch result: the operation's documented 2xx
+ * body, with `undefined` only where the spec documents a success without a body (a `204`).
+ */
+export type SuccessData<R> = R extends { data: infer D; error?: never } ? D : never;
+
+/**
  * The data of an openapi-fetch call, or a thrown CarrierApiError whose `body` is the operation's
  * documented error body: `const tx = await expectData(client.POST('/auth/transactions', {...}))`.
+ * It resolves with the documented 2xx body, never with `undefined` unless the spec documents an
+ * empty success (the carrier fetch rejects an empty or unreadable 2xx with a CarrierParseError).
  *
  * @param pending - What a light client's `GET`/`POST`/... returns.
  * @throws CarrierApiError on an error status (credentials masked in message and body); what the
- * carrier fetch threw (CarrierNetworkError, CarrierTimeoutError, CarrierAbortError...) as it is.
+ * carrier fetch threw (CarrierParseError, CarrierNetworkError, CarrierTimeoutError,
+ * CarrierAbortError...) as it is.
  */
-export async function expectData<R extends FetchResult>(pending: R | Promise<R>): Promise<Exclude<R['data'], undefined>> {
+export async function expectData<R extends FetchResult>(pending: R | Promise<R>): Promise<SuccessData<R>> {
   const result = await pending;
-  if (result.response.ok && result.error === undefined) return result.data as Exclude<R['data'], undefined>;
+  if (result.response.ok && result.error === undefined) return result.data as SuccessData<R>;
   throw new CarrierApiError<Exclude<R['error'], undefined>>(
     result.response.status,
     result.error as Exclude<R['error'], undefined>,
@@ -47,6 +56,7 @@ function contextOf(response: Response): RequestContext {
  * @param response - An answer of a carrier fetch (or any Response).
  */
 export async function errorFromResponse(response: Response): Promise<CarrierApiError> {
+  // The carrier fetch has already read the body within maxResponseBytes (this reads its copy).
   const text = await response.text();
   let body: unknown = text;
   try {

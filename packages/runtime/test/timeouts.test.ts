@@ -254,18 +254,17 @@ describe('throwOnHttpError (the SDKs)', () => {
 });
 
 describe('a body that is not JSON', () => {
-  it('response.json() rejects with a CarrierParseError carrying the key, not a bare SyntaxError', async () => {
+  it('the fetch rejects with a CarrierParseError carrying status, content type, a redacted excerpt and the key, not a bare SyntaxError', async () => {
     server = await startFaultServer({ [`POST ${tokenPath}`]: () => ({ status: 200, body: tokenBody('access-1') }) });
     const fetch = createCarrierFetch({
       definition: paymentsDefinition(server.url),
       auth: { accessToken: 'access-1' },
-      fetch: async () => new Response('<html>502 Bad Gateway from access-1</html>', { status: 200, headers: { 'X-Request-Id': 'gw-1' } }),
+      fetch: async () => new Response('<html>502 Bad Gateway from access-1</html>', { status: 200, headers: { 'X-Request-Id': 'gw-1', 'Content-Type': 'text/html' } }),
     });
-    const response = await fetch(`${server.url}/auth/transactions`, post());
-    const error = await response.clone().json().catch((e: unknown) => e);
+    const error = await fetch(`${server.url}/auth/transactions`, post()).catch((e: unknown) => e);
     expect(isCarrierParseError(error)).toBe(true);
-    expect(error).toMatchObject({ name: 'CarrierParseError', status: 200, operationId: 'startTransaction', requestId: 'gw-1', idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(error).toBeInstanceOf(CarrierParseError);
+    expect(error).toMatchObject({ name: 'CarrierParseError', status: 200, reason: 'not-json', contentType: 'text/html', operationId: 'startTransaction', requestId: 'gw-1', idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect((error as Error & { text: string }).text).toBe('<html>502 Bad Gateway from [REDACTED]</html>');
-    await expect(response.json()).rejects.toBeInstanceOf(CarrierParseError);
   });
 });

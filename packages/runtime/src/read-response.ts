@@ -1,0 +1,147 @@
+import type { OperationDefinition } from './api-definition.js';
+import { CarrierAbortError, CarrierParseError, CarrierResponseValidationError, CarrierTimeoutError, type RequestContext, type ResponseIssue } from './errors.js';
+
+/** Default bound of a body the carrier fetch reads: 16 MiB (the documented bodies are a few kB). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Checks a 2xx body against the operation's documented schema (opt-in: `validateResponses`).
+ * `@carrier-api/schema-validator` fits: `(check) => validator.validate(check.schema, check.body)`.
+ *
+ * @param check.schema - JSON pointer into the API's bundled spec (`@carrier-api/specs`) of the
+ *   body's schema (see `OperationDefinition.responseSchemas`).
+ * @returns The issues, `[]` when the body is valid.
+ */
+export type ResponseValidator = (check: { operationId: string; status: number; schema: string; body: unknown }) => readonly ResponseIssue[];
+
+/** What reading a final answer needs of its call. */
+export interface SettleOptions {
+  operation: OperationDefinition;
+  context: RequestContext;
+  secrets: () => readonly string[];
+  /** Bytes; undefined: no bound. */
+  maxBytes: number | undefined;
+  callerSignal: AbortSignal | undefined;
+  /** ms since the epoch; the body is read within the call's deadline too. */
+  deadlineAt: number | undefined;
+  deadlineMs: number | undefined;
+  validate: ResponseValidator | undefined;
+}
+
+/** Statuses whose Response cannot carry a body (the Response constructor refuses one). */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/** The statuses the spec writes for `status`: itself, its class (`2XX`), then `default`. */
+function schemaFor(operation: OperationDefinition, status: number): string | undefined {
+  const schemas = operation.responseSchemas;
+  if (!schemas) return undefined;
+  return schemas[String(status)] ?? schemas[`${String(status).charAt(0)}XX`] ?? schemas.default;
+}
+
+/**
+ * Reads the final answer of an operation once, within bounds, and decides what it is before any
+ * client sees it, so that the light client (openapi-fetch) and the SDK (typescript-fetch) reach
+ * the same outcome:
+ * - an error status: returned with its body (the clients make it a CarrierApiError);
+ * - a 2xx the spec documents without a body (`emptySuccess`), answered empty: returned empty;
+ * - any other 2xx: its body must be JSON (whatever the `Content-Type` says: gateways label JSON
+ *   `text/plain`), else a CarrierParseError with status, content type and a redacted excerpt;
+ *   with a validator, it must also match the documented schema (CarrierResponseValidationError).
+ *
+ * @returns A Response equal to the one received (status, headers, URL) whose body is the text read.
+ * @throws CarrierParseError (`empty`, `not-json`, `too-large`, `interrupted`), CarrierResponseValidationError,
+ *   CarrierAbortError (the caller's signal fired while reading), CarrierTimeoutError (the deadline ran out while reading).
+ */
+export async function settleResponse(response: Response, options: SettleOptions): Promise<Response> {
+  const { operation, context } = options;
+  const contentType = response.headers.get('content-type') ?? undefined;
+  const parseError = (reason: 'empty' | 'not-json' | 'too-large' | 'interrupted', text: string, cause?: unknown) =>
+    new CarrierParseError(response.status, text, context, cause, options.secrets(), { reason, contentType });
+  const text = await readText(response, options, parseError);
+  if (response.ok) {
+    if (text.trim() === '') {
+      if (!operation.emptySuccess?.includes(response.status)) throw parseError('empty', text);
+      return rebuild(response, '', true);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      throw parseError('not-json', text, error);
+    }
+    const schema = options.validate ? schemaFor(operation, response.status) : undefined;
+    if (schema !== undefined) {
+      const issues = options.validate!({ operationId: operation.operationId, status: response.status, schema, body });
+      if (issues.length > 0) throw new CarrierResponseValidationError(response.status, text, context, options.secrets(), contentType, issues, schema);
+    }
+  }
+  return rebuild(response, text, false);
+}
+
+/** The body as text, at most `maxBytes`, within the caller's signal and the call's deadline. */
+async function readText(
+  response: Response,
+  options: SettleOptions,
+  parseError: (reason: 'too-large' | 'interrupted', text: string, cause?: unknown) => CarrierParseError,
+): Promise<string> {
+  const { maxBytes } = options;
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (maxBytes !== undefined && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw parseError('too-large', '');
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  let pastDeadline = false;
+  // The headers came within the attempt's timeout; the body still has to come within the call's deadline.
+  const timer =
+    options.deadlineAt === undefined
+      ? undefined
+      : setTimeout(
+          () => {
+            pastDeadline = true;
+            void reader.cancel().catch(() => undefined);
+          },
+          Math.max(0, options.deadlineAt - Date.now()),
+        );
+  try {
+    // Bounded: each round consumes a chunk of a finite stream, and the byte bound (when set) ends it early.
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (pastDeadline) throw new CarrierTimeoutError(options.context, 'deadline', options.deadlineMs!, options.secrets());
+      if (done) break;
+      bytes += value.byteLength;
+      if (maxBytes !== undefined && bytes > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw parseError('too-large', text);
+      }
+      text += decoder.decode(value, { stream: true });
+    }
+    return text + decoder.decode();
+  } catch (error) {
+    if (error instanceof CarrierParseError || error instanceof CarrierTimeoutError) throw error;
+    if (options.callerSignal?.aborted) throw new CarrierAbortError(options.context, options.callerSignal.reason, options.secrets());
+    if (pastDeadline) throw new CarrierTimeoutError(options.context, 'deadline', options.deadlineMs!, options.secrets());
+    throw parseError('interrupted', text, error);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
+
+/** A Response like `original` (status, headers, URL) whose body is `text`. */
+function rebuild(original: Response, text: string, empty: boolean): Response {
+  const headers = new Headers(original.headers);
+  // The body is now the decoded text: its length and encoding headers no longer describe it.
+  headers.delete('content-encoding');
+  headers.delete('transfer-encoding');
+  const none = empty || text === '' || NULL_BODY_STATUSES.has(original.status);
+  if (none) headers.set('content-length', '0');
+  else headers.delete('content-length');
+  const copy = new Response(none ? null : text, { status: original.status, statusText: original.statusText, headers });
+  Object.defineProperty(copy, 'url', { value: original.url, enumerable: true });
+  Object.defineProperty(copy, 'redirected', { value: original.redirected, enumerable: true });
+  return copy;
+}
