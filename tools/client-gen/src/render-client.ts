@@ -34,7 +34,7 @@ function renderIndex(api: string, document: OpenApiDocument): string {
   const operations = definition.operations.map((operation) => ` *   ${operation.operationId}: ${operation.method} ${operation.path}`).join('\n');
   return `${generatedHeader(api)}import * as openapiFetch from 'openapi-fetch';
 import type { Client } from 'openapi-fetch';
-import { createCarrierFetch, createLightRequests, type ${authType}, type ClientOptions } from '@carrier-api/runtime';
+import { createCarrierFetch, createLightRequests, normalizeBaseUrl, type ${authType}, type ClientOptions } from '@carrier-api/runtime';
 import type { components, paths } from './schema.js';
 import { apiDefinition } from './definition.js';
 
@@ -53,8 +53,13 @@ export type ${name}Client = Client<paths, \`\${string}/\${string}\`>;
 /**
  * A typed client of ${document.info.title}, built on openapi-fetch.
  * Credentials, idempotency keys, timeouts (\`timeout\` per attempt, \`deadline\` in all, in ms)
- * and safe retries are added to every call; \`onEvent\` observes them:
+ * and safe retries are added to every call; \`onEvent\` observes them. Every answer ends in the
+ * documented data or a typed error (an unreadable 2xx: CarrierParseError); bodies go out in the
+ * media type the spec declares; \`baseUrl\` may end in \`/\` or carry a path prefix, and without
+ * it every operation goes to the server the spec gives it:
 ${operations}
+ *
+ * @throws CarrierValidationError when \`baseUrl\` is not an absolute http(s) URL or \`auth\` does not fit the API.
  */
 export function ${clientFactoryName(api)}(options: ${name}ClientOptions): ${name}Client {
   const { baseUrl, ...fetchOptions } = options;
@@ -62,8 +67,8 @@ export function ${clientFactoryName(api)}(options: ${name}ClientOptions): ${name
   // yours, and middleware, get real Requests as openapi-fetch makes them.
   const light = options.fetch === undefined ? createLightRequests() : undefined;
   const client = createClient<paths>({
-    baseUrl: baseUrl ?? apiDefinition.defaultBaseUrl,
-    fetch: createCarrierFetch({ ...fetchOptions, definition: apiDefinition }),
+    baseUrl: normalizeBaseUrl(baseUrl ?? apiDefinition.defaultBaseUrl),
+    fetch: createCarrierFetch({ ...fetchOptions, baseUrl, definition: apiDefinition }),
     ...(light ? { Request: light.Request } : {}),
   });
   return light ? light.adopt(client) : client;

@@ -29,3 +29,36 @@ describe('client-gen', () => {
     expect(files['schema.ts']).toContain('"/auth/transactions/{transactionId}/pin": {');
   });
 });
+
+describe('what the runtime learns of each operation', () => {
+  it.each(listApis().filter((api) => api.startsWith('centili-')))('%s: the token endpoint takes a form, on its own server', async (api) => {
+    const token = buildApiDefinition(api, await bundleApi(api)).operations.find((operation) => operation.operationId === 'createToken');
+    expect(token).toMatchObject({ requestMediaType: 'application/x-www-form-urlencoded', serverUrl: 'https://api.centili.com', authenticated: false });
+  });
+
+  it('empty successes, body schemas through a $ref response, and path-level servers come from the document', () => {
+    const document = {
+      openapi: '3.0.3',
+      info: { title: 'Synthetic', version: '1' },
+      servers: [{ url: 'https://api.example.test' }],
+      components: {
+        securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'X-Key' } },
+        responses: { Done: { description: 'done', content: { 'application/json': { schema: { type: 'object' } } } } },
+      },
+      security: [{ key: [] }],
+      paths: {
+        '/things/{id}': {
+          servers: [{ url: 'https://things.example.test/v2' }],
+          post: { operationId: 'cancelThing', responses: { '200': { $ref: '#/components/responses/Done' }, '204': { description: 'cancelled, no body' } } },
+        },
+      },
+    };
+    const [operation] = buildApiDefinition('synthetic', document as never).operations;
+    expect(operation).toMatchObject({
+      emptySuccess: [204],
+      serverUrl: 'https://things.example.test/v2',
+      responseSchemas: { '200': '#/components/responses/Done/content/application~1json/schema' },
+    });
+    expect(operation).not.toHaveProperty('requestMediaType');
+  });
+});
