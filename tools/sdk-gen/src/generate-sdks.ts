@@ -5,6 +5,7 @@ import { listBundledApis } from '@carrier-api/specs';
 import { readBundle, replaceOutputDir, type OpenApiDocument } from '@carrier-api/spec-kit';
 import { runOpenApiGenerator } from '@carrier-api/openapi-generator';
 import { batchConfig } from './batch-config.ts';
+import { patchRuntime } from './patch-runtime.ts';
 
 /**
  * Generates the typescript-fetch sources of every API in one `batch` call: one JVM start for
@@ -38,7 +39,7 @@ export async function generateSdks(outDir: string): Promise<string[]> {
       if (fixed !== source) writeFileSync(join(models, file), fixed);
     }
     const runtime = join(outDir, api.name, 'runtime.ts');
-    writeFileSync(runtime, withoutDomTypes(readFileSync(runtime, 'utf8')));
+    writeFileSync(runtime, patchRuntime(withoutDomTypes(readFileSync(runtime, 'utf8'))));
   }
   return apis.map((api) => api.name);
 }

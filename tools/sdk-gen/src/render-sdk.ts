@@ -7,7 +7,7 @@ export const sdkFactoryName = (api: string) => `create${apiTypeName(api)}Sdk`;
 export function renderSdkFactory(api: string, document: OpenApiDocument): Record<string, string> {
   const name = apiTypeName(api);
   const authType = buildApiDefinition(api, document).auth.type === 'apiKey' ? 'ApiKeyAuth' : 'OAuth2Auth';
-  const sdk = `${generatedHeader(api)}import { carrierSdkErrorMiddleware, createCarrierFetch, type ${authType}, type ClientOptions } from '@carrier-api/runtime';
+  const sdk = `${generatedHeader(api)}import { carrierSdkErrorMiddleware, createCarrierFetch, normalizeBaseUrl, type ${authType}, type ClientOptions } from '@carrier-api/runtime';
 import { ${name}Api } from './apis/index.js';
 import { Configuration } from './runtime.js';
 import { apiDefinition } from './definition.js';
@@ -17,16 +17,20 @@ ${renderRuntimeReexports()}export type ${name}SdkOptions = ClientOptions<${authT
 
 /**
  * The method-style SDK of ${document.info.title} (openapi-generator typescript-fetch), with the
- * same credentials, idempotency keys, timeouts, retries, \`onEvent\` hook and CarrierApiError as
- * the light client.
+ * same credentials, idempotency keys, timeouts, retries, \`onEvent\` hook, typed errors
+ * (CarrierApiError, CarrierParseError for an unreadable 2xx...), request media types and base
+ * URL rules as the light client.
+ *
+ * @throws CarrierValidationError when \`baseUrl\` is not an absolute http(s) URL or \`auth\` does not fit the API.
  */
 export function ${sdkFactoryName(api)}(options: ${name}SdkOptions): ${name}Api {
   const { baseUrl, ...fetchOptions } = options;
   return new ${name}Api(
     new Configuration({
-      basePath: baseUrl ?? apiDefinition.defaultBaseUrl,
+      // typescript-fetch joins basePath and the path as they are: a trailing slash made \`//path\`.
+      basePath: normalizeBaseUrl(baseUrl ?? apiDefinition.defaultBaseUrl),
       // Error statuses are thrown by the carrier fetch itself: no post middleware, no clone per call.
-      fetchApi: createCarrierFetch({ ...fetchOptions, definition: apiDefinition, throwOnHttpError: true }),
+      fetchApi: createCarrierFetch({ ...fetchOptions, baseUrl, definition: apiDefinition, throwOnHttpError: true }),
       middleware: [carrierSdkErrorMiddleware],
     }),
   );
