@@ -1,0 +1,50 @@
+import type { Expected } from './table.ts';
+
+/** How a call ended. */
+export type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Waits for a call, keeping what it threw instead of throwing. */
+export async function settle(pending: () => Promise<unknown>): Promise<Settled> {
+  try {
+    return { ok: true, value: await pending() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/**
+ * The outcome class both kinds must agree on: `data`, or the typed error's name with its
+ * distinguishing field (`CarrierParseError:empty`, `CarrierApiError:404`). A bare SyntaxError or
+ * TypeError comes out as `untyped SyntaxError: …`, which no row expects.
+ */
+export function outcomeClass(settled: Settled): string {
+  if (settled.ok) return 'data';
+  const error = settled.error as { name?: string; reason?: string; status?: number; field?: string; message?: string };
+  switch (error?.name) {
+    case 'CarrierParseError':
+      return `CarrierParseError:${error.reason}`;
+    case 'CarrierResponseValidationError':
+      return 'CarrierResponseValidationError';
+    case 'CarrierApiError':
+      return `CarrierApiError:${error.status}`;
+    case 'CarrierValidationError':
+      return `CarrierValidationError:${error.field}`;
+    default:
+      return `untyped ${error?.name ?? typeof error}: ${error?.message ?? String(error)}`;
+  }
+}
+
+/** The outcome class a row expects. */
+export function expectedClass(expected: Expected): string {
+  if (expected === 'data') return 'data';
+  switch (expected.error) {
+    case 'CarrierParseError':
+      return `CarrierParseError:${expected.reason}`;
+    case 'CarrierResponseValidationError':
+      return 'CarrierResponseValidationError';
+    case 'CarrierApiError':
+      return `CarrierApiError:${expected.status}`;
+    case 'CarrierValidationError':
+      return `CarrierValidationError:${expected.field}`;
+  }
+}
