@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { createPackagesClient, type OperatorPackages } from '../src/index.js';
+import { createPackagesClient, expectData, type OperatorPackages } from '../src/index.js';
 
 const client = createPackagesClient({ auth: { clientId: 'c', username: 'u', password: 'p' } });
 
@@ -7,6 +7,8 @@ describe('the packages client types', () => {
   it('types responses from the spec', async () => {
     const { data } = await client.GET('/payments/v3/services/packages', { params: { query: { serviceKey: 'k', country: 'es' } } });
     expectTypeOf(data).toEqualTypeOf<OperatorPackages[] | undefined>();
+    // expectData: the documented body, never undefined (an empty 2xx is a CarrierParseError).
+    expectTypeOf(expectData(client.GET('/payments/v3/services/packages', { params: { query: { serviceKey: 'k', country: 'es' } } }))).resolves.toEqualTypeOf<OperatorPackages[]>();
   });
 
   it('rejects what the spec does not allow', () => {

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { createPaymentsClient, type PinRequest, type StartTransactionResponse, type Transaction } from '../src/index.js';
+import { createPaymentsClient, expectData, type PinRequest, type TransactionReference, type StartTransactionResponse, type Transaction } from '../src/index.js';
 
 const client = createPaymentsClient({ auth: { clientId: 'c', username: 'u', password: 'p' } });
 
@@ -10,6 +10,12 @@ describe('the payments client types', () => {
     const started = await client.POST('/auth/transactions', { body: { serviceKey: 'k', userIdentifier: {} } });
     expectTypeOf(started.data).toEqualTypeOf<StartTransactionResponse | undefined>();
     expectTypeOf<PinRequest>().toEqualTypeOf<{ pin: string }>();
+  });
+
+  it('expectData claims the documented body, never undefined: the spec documents no empty success', () => {
+    const released = expectData(client.POST('/auth/transactions/{transactionId}/release', { params: { path: { transactionId: 't' } } }));
+    expectTypeOf(released).resolves.toEqualTypeOf<TransactionReference>();
+    expectTypeOf(expectData(client.GET('/auth/transactions/{transactionId}', { params: { path: { transactionId: 't' } } }))).resolves.toEqualTypeOf<Transaction>();
   });
 
   it('rejects what the spec does not allow', () => {
