@@ -4,7 +4,8 @@ import { apiTypeName } from '@carrier-api/client-gen';
 export const sdkPackageDir = (api: string) => `packages/${api}-sdk`;
 
 /**
- * One openapi-generator batch config per API: typescript-fetch for modern consumers (ES modules
+ * The openapi-generator config of one API (the file of `generate --config`, and one entry of a
+ * `batch` run, which spec-review makes of many specs at once): typescript-fetch for modern consumers (ES modules
  * with .js imports, union types for enums, interfaces, one request object per call), every
  * operation on one class named after the API (`PaymentsApi`), property names as in the spec.
  */

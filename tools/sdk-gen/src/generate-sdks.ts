@@ -1,47 +1,121 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { listBundledApis } from '@carrier-api/specs';
-import { readBundle, replaceOutputDir, type OpenApiDocument } from '@carrier-api/spec-kit';
-import { runOpenApiGenerator } from '@carrier-api/openapi-generator';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { bundleApi, listApis, replaceOutputDir, serializeBundle, type OpenApiDocument } from '@carrier-api/spec-kit';
+import { runGeneratorJar } from '@carrier-api/openapi-generator';
 import { batchConfig } from './batch-config.ts';
+import { renderSdkFactory } from './render-sdk.ts';
 import { patchRuntime } from './patch-runtime.ts';
 
+/** openapi-generator refused a spec, or its output is not what sdk-gen expects. */
+export class SdkGenerationError extends Error {
+  override name = 'SdkGenerationError';
+}
+
 /**
- * Generates the typescript-fetch sources of every API in one `batch` call: one JVM start for
- * all five (each wrapper call starts the JVM three times). Output: `<outDir>/<api>/`.
+ * Writes every generated source of one API's SDK package into `outDir` (emptied first): the
+ * typescript-fetch sources of ONE openapi-generator run on the API's own bundle (made here, in
+ * memory, from specs/<api>/ and specs/shared/: nothing of the other APIs is read), post-processed,
+ * plus the runtime definition and the factory. One JVM per API, so that an SDK package's build
+ * depends on its own spec only and a spec edit regenerates one SDK, not all of them.
+ *
+ * @param api - a folder of specs/ with an openapi.yaml.
+ * @param outDir - the package's `src/generated` (or any folder of its own).
+ * @param document - the API's bundle, when the caller has it already (default: bundled now).
+ * @returns the files written, relative to `outDir`, sorted.
+ * @throws {SdkGenerationError} openapi-generator failed on the spec (its output is in the message).
  */
-export async function generateSdks(outDir: string): Promise<string[]> {
-  const apis = listBundledApis();
-  const configDir = mkdtempSync(join(tmpdir(), 'carrier-sdk-batch-'));
-  replaceOutputDir(outDir);
-  const configs = apis.map((api) => {
-    const file = join(configDir, `${api.name}.json`);
-    writeFileSync(file, JSON.stringify(batchConfig(api.name, api.yaml, resolve(outDir, api.name)), null, 2));
-    return file;
-  });
-  const run = await runOpenApiGenerator(['batch', '--fail-fast', '--threads', '2', ...configs]);
-  rmSync(configDir, { recursive: true, force: true });
-  if (run.code !== 0 || !run.output.includes(`finished ${apis.length} generators successfully`)) {
-    throw new Error(`openapi-generator batch failed:\n${run.output}`);
-  }
-  for (const api of apis) {
-    // Bookkeeping of the generator, not sources: left out so that outputs are only code.
-    rmSync(join(outDir, api.name, '.openapi-generator'), { recursive: true, force: true });
-    rmSync(join(outDir, api.name, '.openapi-generator-ignore'), { force: true });
-    const models = join(outDir, api.name, 'models');
-    const unions = primitiveUnions(readBundle(api.json));
-    for (const file of readdirSync(models)) {
-      const source = readFileSync(join(models, file), 'utf8');
-      const name = file.replace(/\.ts$/, '');
-      const union = unions.get(name);
-      const fixed = union ? renderPrimitiveUnion(name, union, source) : fixListDeserializers(dedupeImports(source));
-      if (fixed !== source) writeFileSync(join(models, file), fixed);
+export async function generateSdk(api: string, outDir: string, document?: OpenApiDocument): Promise<string[]> {
+  const bundle = document ?? (await bundleApi(api));
+  const work = mkdtempSync(join(tmpdir(), `carrier-sdk-${api}-`));
+  try {
+    const out = replaceOutputDir(outDir);
+    const input = join(work, `${api}.yaml`);
+    writeFileSync(input, serializeBundle(bundle, 'yaml'));
+    const config = join(work, 'config.json');
+    writeFileSync(config, JSON.stringify(batchConfig(api, input, out), null, 2));
+    const run = await runGeneratorJar(['generate', '--config', config]);
+    // Exit code 0 is not enough: the generator logs a spec it cannot read and carries on.
+    if (run.code !== 0 || !existsSync(join(out, 'runtime.ts')) || !existsSync(join(out, 'apis'))) {
+      throw new SdkGenerationError(`openapi-generator failed on ${api}:\n${run.output.split('\n').slice(-30).join('\n')}`);
     }
-    const runtime = join(outDir, api.name, 'runtime.ts');
-    writeFileSync(runtime, patchRuntime(withoutDomTypes(readFileSync(runtime, 'utf8'))));
+    postProcess(out, bundle);
+    for (const [name, contents] of Object.entries(renderSdkFactory(api, bundle))) writeFileSync(join(out, name), contents);
+    return listFiles(out);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  return apis.map((api) => api.name);
+}
+
+/**
+ * What sdk-gen changes in typescript-fetch's output, in place: its bookkeeping removed, the
+ * repeated imports and list deserialisers of the models fixed, the inline unions of primitives
+ * made type aliases, the DOM-only types of runtime.ts replaced.
+ */
+function postProcess(out: string, document: OpenApiDocument): void {
+  // Bookkeeping of the generator, not sources: left out so that outputs are only code.
+  rmSync(join(out, '.openapi-generator'), { recursive: true, force: true });
+  rmSync(join(out, '.openapi-generator-ignore'), { force: true });
+  const models = join(out, 'models');
+  const unions = primitiveUnions(document);
+  for (const file of readdirSync(models)) {
+    const source = readFileSync(join(models, file), 'utf8');
+    const name = file.replace(/\.ts$/, '');
+    const union = unions.get(name);
+    const fixed = union ? renderPrimitiveUnion(name, union, source) : fixListDeserializers(dedupeImports(source));
+    if (fixed !== source) writeFileSync(join(models, file), fixed);
+  }
+  const runtime = join(out, 'runtime.ts');
+  writeFileSync(runtime, patchRuntime(withoutDomTypes(readFileSync(runtime, 'utf8'))));
+}
+
+/** Every file under `dir`, relative to it, sorted. */
+export function listFiles(dir: string): string[] {
+  const walk = (folder: string): string[] =>
+    readdirSync(folder).flatMap((name) => (statSync(join(folder, name)).isDirectory() ? walk(join(folder, name)) : [relative(dir, join(folder, name))]));
+  return walk(dir).sort();
+}
+
+/**
+ * Generates the SDK of `api` again in a scratch folder and compares it with `builtDir` byte for
+ * byte: what a build wrote (or turbo restored from its cache) must be what the generator makes
+ * now, or caching would hide a difference.
+ *
+ * @returns one line per file missing, extra or different; empty when they are the same.
+ */
+export async function differencesFromFreshSdk(api: string, builtDir: string): Promise<string[]> {
+  const fresh = mkdtempSync(join(tmpdir(), `carrier-sdk-again-${api}-`));
+  try {
+    const freshFiles = await generateSdk(api, join(fresh, 'generated'));
+    const builtFiles = listFiles(builtDir);
+    const differences = [
+      ...freshFiles.filter((file) => !builtFiles.includes(file)).map((file) => `${file}: missing from ${builtDir}`),
+      ...builtFiles.filter((file) => !freshFiles.includes(file)).map((file) => `${file}: not generated any more`),
+    ];
+    for (const file of freshFiles.filter((name) => builtFiles.includes(name))) {
+      if (readFileSync(join(fresh, 'generated', file), 'utf8') !== readFileSync(join(builtDir, file), 'utf8')) differences.push(`${file}: differs`);
+    }
+    return differences;
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The SDK sources of several APIs (default: every API of specs/), into `<outDir>/<api>/`, with
+ * as many openapi-generator runs at once as the machine has cores: what a cold build does, for
+ * measuring it.
+ *
+ * @returns the APIs, in the order given.
+ */
+export async function generateSdks(outDir: string, apis: string[] = listApis()): Promise<string[]> {
+  replaceOutputDir(outDir);
+  const queue = [...apis];
+  const worker = async () => {
+    for (let api = queue.shift(); api !== undefined; api = queue.shift()) await generateSdk(api, resolve(outDir, api));
+  };
+  await Promise.all(Array.from({ length: Math.min(availableParallelism(), apis.length) }, worker));
+  return apis;
 }
 
 /**

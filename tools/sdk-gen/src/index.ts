@@ -1,3 +1,14 @@
 export { batchConfig, sdkPackageDir } from './batch-config.ts';
-export { dedupeImports, fixListDeserializers, generateSdks, primitiveUnions, renderPrimitiveUnion, withoutDomTypes } from './generate-sdks.ts';
+export {
+  dedupeImports,
+  differencesFromFreshSdk,
+  fixListDeserializers,
+  generateSdk,
+  generateSdks,
+  listFiles,
+  primitiveUnions,
+  renderPrimitiveUnion,
+  SdkGenerationError,
+  withoutDomTypes,
+} from './generate-sdks.ts';
 export { renderSdkFactory, sdkFactoryName } from './render-sdk.ts';

@@ -21,8 +21,15 @@ const rows: [bin: string, args: string[], says: RegExp][] = [
   ['client-gen/bin/carrier-generate-client.mjs', [], /expects 1 argument\(s\), got 0/],
   ['client-gen/bin/carrier-generate-client.mjs', ['centili-payments', 'centili-services'], /Unexpected argument 'centili-services': at most 1 are taken/],
   ['client-gen/bin/carrier-generate-client.mjs', ['no-such-api'], /unknown API "no-such-api"/],
-  ['sdk-gen/bin/carrier-sdk-sources.mjs', ['no-such-api', '--out', '/tmp/unused'], /unknown API "no-such-api"/],
-  ['sdk-gen/bin/carrier-generate-sdks.mjs', ['--output', 'x'], /Unknown option '--output'$/],
+  ['sdk-gen/bin/carrier-generate-sdk.mjs', ['no-such-api', '--out', '/tmp/unused'], /unknown API "no-such-api"/],
+  ['sdk-gen/bin/carrier-generate-sdk.mjs', ['centili-payments', '--output', 'x'], /Unknown option '--output'$/],
+  ['sdk-gen/bin/carrier-generate-sdk.mjs', ['centili-payments', '--check', '--out', '/no/such/dir'], /--out \/no\/such\/dir: nothing to check, the folder does not exist/],
+  ['new-api/bin/carrier-new-api.mjs', [], /expects 1 argument\(s\), got 0/],
+  ['new-api/bin/carrier-new-api.mjs', ['Bad_Name'], /"Bad_Name" is not a kebab-case name/],
+  ['new-api/bin/carrier-new-api.mjs', ['shared'], /"shared" is specs\/shared/],
+  ['new-api/bin/carrier-new-api.mjs', ['no-such-api'], /specs\/no-such-api\/openapi.yaml does not exist: write the API's spec there first/],
+  ['new-api/bin/carrier-new-api.mjs', ['centili-payments'], /packages\/centili-payments exists already; --refresh rewrites/],
+  ['new-api/bin/carrier-new-api.mjs', ['centili-payments', '--install'], /Unknown option '--install'$/],
   ['contract-gen/bin/carrier-generate-contract-cases.mjs', ['--out'], /'--out <value>' argument missing/],
 ];
 
@@ -41,7 +48,7 @@ describe('bad usage of the tools’ commands', () => {
   it.each([
     ['client-gen/bin/carrier-generate-client.mjs', ['centili-payments', '--out', '.']],
     ['contract-gen/bin/carrier-generate-contract-cases.mjs', ['--out', '..']],
-    ['sdk-gen/bin/carrier-sdk-sources.mjs', ['centili-payments', '--out', 'project']],
+    ['sdk-gen/bin/carrier-generate-sdk.mjs', ['centili-payments', '--out', 'project']],
   ])('%s %j refuses to empty the folder, exit 2, and leaves it as it was', (bin, args) => {
     const cwd = mkdtempSync(join(tmpdir(), 'out-guard-'));
     mkdirSync(join(cwd, 'project'));
