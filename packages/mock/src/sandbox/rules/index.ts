@@ -5,7 +5,12 @@ import { centiliPayments } from './centili-payments.js';
 import { centiliServices } from './centili-services.js';
 import { mtnNgDataGifting } from './mtn-ng-data-gifting.js';
 
-/** Each API's behaviour, in one module per API beside this index; each rule quotes its vendor sentence. */
+/**
+ * Each API's behaviour, in one module per API beside this index; each rule quotes its vendor
+ * sentence. Only the APIs whose vendor documents describe behaviour are here: the APIs themselves
+ * are found in @carrier-api/specs, and an API without an entry (a new one from `pnpm new-api`) is
+ * served all the same, by Prism from its spec's examples (see behaviourOf).
+ */
 const behaviours: Record<string, ApiBehaviour> = {
   'centili-payments': centiliPayments,
   'centili-data-gifting': centiliDataGifting,
