@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bundleApi, lintSpecs, repoRoot } from '@carrier-api/spec-kit';
-import { cloneSpec, copyName, copyPackages, growTo, listSpecApis, renameApi, retitle, type Scaffold } from '../src/scale/grow.ts';
+import { cloneSpec, copyName, copyPackages, growTo, listSpecApis, newApiCommand, pickScaffold, renameApi, retitle, type Scaffold } from '../src/scale/grow.ts';
 import { editSpecDescription, readSummary } from '../src/scale/measure.ts';
 import { copyCommit, copyWorkingTree, shareToolCaches } from '../src/scale/workspace.ts';
 import { judge, type Column } from '../src/scale/table.ts';
@@ -84,6 +84,16 @@ describe('copyPackages', () => {
       expect(existsSync(join(dir, 'src', 'index.ts'))).toBe(true);
     }
     expect(() => copyPackages(root, 'centili-packages-s03', 'centili-packages')).toThrow(/already exists/);
+  });
+});
+
+describe('pickScaffold', () => {
+  it("takes the workspace's pnpm new-api when its package.json has the script, else the copy", () => {
+    const root = tempDir('bench-pick-');
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ scripts: { build: 'turbo run build' } }));
+    expect(pickScaffold(root).scaffold).toBe(copyPackages);
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ scripts: { 'new-api': 'node tools/new-api/bin/carrier-new-api.mjs' } }));
+    expect(pickScaffold(root)).toEqual({ name: 'pnpm new-api', scaffold: newApiCommand });
   });
 });
 

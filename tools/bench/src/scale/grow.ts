@@ -56,9 +56,9 @@ export function retitle(text: string, suffix: string): string {
  */
 export type Scaffold = (root: string, api: string, source: string) => void;
 
-/** `pnpm new-api <api>`: the project's own scaffold command. */
+/** `pnpm new-api <api> --no-install`: the project's own scaffold command; the caller runs one `pnpm install` after the last API. */
 export const newApiCommand: Scaffold = (root, api) => {
-  run(root, 'pnpm', ['new-api', api], 5 * 60_000);
+  run(root, 'pnpm', ['new-api', api, '--no-install'], 5 * 60_000);
 };
 
 /** Files of a package that are not part of scaffolding it: tests, history, build output. */

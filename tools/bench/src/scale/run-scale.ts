@@ -1,4 +1,4 @@
-// pnpm bench:scale [--apis 50] [--from head|worktree] [--edit centili-payments] [--check] [--keep]
+// pnpm bench:scale [--apis 50] [--from head|worktree] [--scaffold auto|new-api|copy] [--edit centili-payments] [--check] [--keep]
 //
 // How the monorepo's everyday commands grow with the number of APIs. In a temporary copy of HEAD
 // (--from worktree: of the working tree, uncommitted edits included; installed offline from the pnpm store, its own turbo cache folder), it measures
@@ -12,7 +12,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { growTo, listSpecApis, pickScaffold, type Scaffold } from './grow.ts';
+import { copyPackages, growTo, listSpecApis, newApiCommand, pickScaffold, type Scaffold } from './grow.ts';
 import { editSpecDescription, folderBytes, probeMocks, timeSpecReview, turboBuild } from './measure.ts';
 import { commitAll, copyCommit, copyWorkingTree, installOffline, run, shareToolCaches } from './workspace.ts';
 import { formatTable, judge, type Column, type Row } from './table.ts';
@@ -23,6 +23,7 @@ const { values } = parseArgs({
   options: {
     apis: { type: 'string', default: '50' },
     from: { type: 'string', default: 'head' },
+    scaffold: { type: 'string', default: 'auto' },
     edit: { type: 'string', default: 'centili-payments' },
     check: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -31,6 +32,10 @@ const { values } = parseArgs({
 const target = Number(values.apis);
 if (!Number.isInteger(target) || target < 1 || target > 500) {
   console.error(`--apis must be a whole number from 1 to 500, got "${values.apis}"`);
+  process.exit(2);
+}
+if (!['auto', 'new-api', 'copy'].includes(values.scaffold!)) {
+  console.error(`--scaffold must be auto, new-api or copy, got "${values.scaffold}"`);
   process.exit(2);
 }
 if (values.from !== 'head' && values.from !== 'worktree') {
@@ -71,19 +76,19 @@ try {
   const files = values.from === 'head' ? copyCommit(repoRoot, root) : copyWorkingTree(repoRoot, root);
   const shared = shareToolCaches(repoRoot, root);
   log(`${files} files copied; shared with the repository: ${shared.map((cache) => `${cache.what} (${cache.how})`).join(', ') || 'nothing'}; pnpm install --offline`);
-  installOffline(root);
+  log(`pnpm install: ${installOffline(root)}`);
   commitAll(root, `${listSpecApis(root).length} APIs`);
   const columns: Column[] = [measure(root, cacheDir, values.edit!)];
 
   let scaffoldName = '';
   if (target > columns[0]!.apis) {
-    const picked = pickScaffold(root);
+    const picked = values.scaffold === 'auto' ? pickScaffold(root) : values.scaffold === 'new-api' ? { name: 'pnpm new-api', scaffold: newApiCommand } : { name: "copy of the source API's packages", scaffold: copyPackages };
     scaffoldName = picked.name;
     log(`growing to ${target} APIs, scaffold: ${picked.name}`);
     const scaffold: Scaffold = picked.scaffold;
     const made = growTo(root, target, scaffold);
     log(`${made.length} APIs added (${made[0]} ... ${made.at(-1)}); pnpm install --offline`);
-    installOffline(root);
+    log(`pnpm install: ${installOffline(root)}`);
     commitAll(root, `${target} APIs`);
     columns.push(measure(root, cacheDir, values.edit!));
   }

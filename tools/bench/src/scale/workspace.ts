@@ -112,10 +112,22 @@ export function shareToolCaches(sourceRoot: string, dest: string): ToolCache[] {
 
 /**
  * `pnpm install --offline` in the copy: packages come from the local store (hard links), never
- * from the registry; the lockfile may change (new workspace packages), so it is not frozen.
+ * from the registry; the lockfile may change (new workspace packages), so it is not frozen. When
+ * pnpm has no cached metadata for a specifier a new package uses (ERR_PNPM_NO_OFFLINE_META), it
+ * is run again with --prefer-offline, which asks the registry for that metadata only.
+ *
+ * @returns How it was installed.
  */
-export function installOffline(root: string): void {
-  run(root, 'pnpm', ['install', '--offline', '--no-frozen-lockfile', '--reporter=append-only'], 15 * 60_000);
+export function installOffline(root: string): 'offline' | 'prefer-offline' {
+  const args = ['install', '--no-frozen-lockfile', '--reporter=append-only'];
+  try {
+    run(root, 'pnpm', [...args, '--offline'], 15 * 60_000);
+    return 'offline';
+  } catch (error) {
+    if (!/ERR_PNPM_NO_OFFLINE_META/.test((error as Error).message)) throw error;
+    run(root, 'pnpm', [...args, '--prefer-offline'], 15 * 60_000);
+    return 'prefer-offline';
+  }
 }
 
 /** Commits everything in the copy (its own repository, never the source's). */
