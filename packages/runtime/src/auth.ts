@@ -16,8 +16,12 @@ export type OAuth2Auth =
 export type ApiKeyAuth = { apiKey: string };
 
 export interface AuthProvider {
-  /** The headers that authenticate one request. */
-  headers(): Promise<Record<string, string>>;
+  /**
+   * The headers that authenticate one request: at once when the credentials are at hand (an API
+   * key, a given or still-fresh token), a promise when they must be fetched or renewed first.
+   * Callers must not modify the object returned.
+   */
+  headers(): Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>;
   /** The API answered 401 to `headers`: renew if that can help; true means "send again". */
   renewAfterUnauthorized(headers: Record<string, string>): boolean;
   /** The secrets in play, so that messages can be kept clean of them. */
@@ -47,17 +51,22 @@ export function createAuthProvider(
       throw new CarrierValidationError('auth.apiKey', 'required', `${definition.name} authenticates with an API key (${header})`);
     }
     const apiKey = auth.apiKey;
-    return { headers: async () => ({ [header]: apiKey }), renewAfterUnauthorized: () => false, secrets: () => [apiKey] };
+    const headers = Object.freeze({ [header]: apiKey });
+    return { headers: () => headers, renewAfterUnauthorized: () => false, secrets: () => [apiKey] };
   }
   if ('apiKey' in auth) {
     throw new CarrierValidationError('auth', 'oauth2', `${definition.name} authenticates with OAuth2, not an API key`);
   }
   if ('accessToken' in auth) {
     const source = auth.accessToken;
+    if (typeof source === 'string') {
+      const headers = Object.freeze({ Authorization: `Bearer ${source}` });
+      return { headers: () => headers, renewAfterUnauthorized: () => false, secrets: () => [source] };
+    }
     let last = '';
     return {
       headers: async () => {
-        last = typeof source === 'function' ? await source() : source;
+        last = await source();
         return { Authorization: `Bearer ${last}` };
       },
       renewAfterUnauthorized: () => false,
@@ -77,8 +86,17 @@ export function createAuthProvider(
           ...(tokenOptions.retry !== undefined ? { retry: tokenOptions.retry } : {}),
           ...(tokenOptions.timeout !== undefined ? { timeout: tokenOptions.timeout } : {}),
         });
+  // One headers object per token: a call with a fresh token allocates nothing and waits for nothing.
+  let current: { token: string; headers: Readonly<Record<string, string>> } | undefined;
+  const headersOf = (token: string) => {
+    if (current?.token !== token) current = { token, headers: Object.freeze({ Authorization: `Bearer ${token}` }) };
+    return current.headers;
+  };
   return {
-    headers: async () => ({ Authorization: `Bearer ${await manager.getAccessToken()}` }),
+    headers: () => {
+      const fresh = manager.freshAccessToken();
+      return fresh === undefined ? manager.getAccessToken().then(headersOf) : headersOf(fresh);
+    },
     renewAfterUnauthorized: (headers) => {
       manager.invalidate(headers.Authorization?.replace(/^Bearer /, ''));
       return true;

@@ -55,10 +55,11 @@ export interface CarrierFetchOptions {
   /** The fetch to send with (undici's, a test double...). Default: globalThis.fetch. */
   fetch?: typeof globalThis.fetch;
   /**
-   * Time limit of one attempt in ms, until the response headers arrive (the body is read under
-   * your own `signal` only). A timed-out attempt of a
-   * read or of a call carrying an Idempotency-Key is retried with the same key; the last one ends
-   * in a CarrierTimeoutError. Default 30 000; `false`: none.
+   * Time limit of one attempt in ms, until the response headers arrive; the body is read under
+   * your own `signal` only. With Node's fetch and 5 s or more, undici's headers timeout counts
+   * it once the request is sent (see createTimeoutDispatcher). A timed-out attempt of a read or
+   * of a call carrying an Idempotency-Key is retried with the same key; the last one ends in a
+   * CarrierTimeoutError. Default 30 000; `false`: none.
    */
   timeout?: number | false;
   /**
@@ -267,6 +268,7 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
   const secrets = () => auth.secrets();
   const apiKeyHeader = options.definition.auth.type === 'apiKey' ? options.definition.auth.header.toLowerCase() : undefined;
   const findOperation = createOperationMatcher(options.definition);
+  const timeoutDispatcher = attemptTimeout !== undefined && options.fetch === undefined ? createTimeoutDispatcher(attemptTimeout) : undefined;
   const onEvent = options.onEvent;
   const throwOnHttpError = options.throwOnHttpError === true;
   const maxResponseBytes = options.maxResponseBytes === false ? undefined : (options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
@@ -367,7 +369,9 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
       if (callerSignal?.aborted) throw fail(new CarrierAbortError(context, callerSignal.reason, secrets()), 'aborted', Date.now());
       let attemptHeaders = headers;
       if (operation?.authenticated !== false) {
-        const authHeaders = await withinLimits(auth.headers(), callerSignal, deadlineAt);
+        const credentials = auth.headers();
+        // Credentials at hand (an API key, a fresh token) are used at once: no promise, no timer.
+        const authHeaders = credentials instanceof Promise ? await withinLimits(credentials, callerSignal, deadlineAt) : credentials;
         if (authHeaders === ABORTED) throw fail(new CarrierAbortError(context, callerSignal!.reason, secrets()), 'aborted', Date.now());
         if (authHeaders === PAST_DEADLINE) throw fail(new CarrierTimeoutError(context, 'deadline', deadline!, secrets()), 'timeout', Date.now());
         attemptHeaders = { ...headers };
@@ -379,12 +383,15 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
       if (remaining !== undefined && remaining <= 0) throw fail(new CarrierTimeoutError(context, 'deadline', deadline!, secrets()), 'timeout', attemptStarted);
       context.attempts += 1;
 
-      // At most one controller and one timer per attempt: the sooner of timeout and deadline. The
-      // caller's signal is joined to it, and keeps covering the body after the headers came.
+      // The attempt's limit: undici's own headers timeout where it is precise enough and the whole
+      // attempt fits in the deadline (no signal: the cheap path, see createTimeoutDispatcher), else
+      // at most one controller and one timer, the sooner of timeout and deadline. The caller's
+      // signal is joined to it, and keeps covering the body after the headers came.
       let signal = callerSignal;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let limit: 'timeout' | 'deadline' | undefined;
-      if (attemptTimeout !== undefined || remaining !== undefined) {
+      const dispatcher = timeoutDispatcher !== undefined && (remaining === undefined || remaining >= attemptTimeout! + DISPATCHER_SLACK_MS) ? timeoutDispatcher : undefined;
+      if (dispatcher === undefined && (attemptTimeout !== undefined || remaining !== undefined)) {
         const controller = new AbortController();
         const byDeadline = remaining !== undefined && (attemptTimeout === undefined || remaining <= attemptTimeout);
         timer = setTimeout(
@@ -404,9 +411,11 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
         if (body !== undefined) requestInit.body = body;
         if (signal) requestInit.signal = signal;
         if (redirect !== undefined) requestInit.redirect = redirect;
+        if (dispatcher !== undefined) (requestInit as RequestInit & { dispatcher: TimeoutDispatcher }).dispatcher = dispatcher;
         response = await (sendsRequests ? send(new Request(url, requestInit)) : send(url, requestInit));
       } catch (error) {
         if (callerSignal?.aborted) throw fail(new CarrierAbortError(context, callerSignal.reason, secrets()), 'aborted', attemptStarted);
+        if (dispatcher !== undefined && isHeadersTimeout(error)) limit = 'timeout';
         if (limit === 'deadline') throw fail(new CarrierTimeoutError(context, 'deadline', deadline!, secrets()), 'timeout', attemptStarted);
         const reason = limit === 'timeout' ? 'timeout' : 'network error';
         const delay = retryable ? nextDelay(context.attempts, undefined) : undefined;
@@ -559,6 +568,58 @@ export interface ClientOptions<TAuth> extends Omit<CarrierFetchOptions, 'definit
    */
   baseUrl?: string;
   auth: TAuth;
+}
+
+/** The shortest attempt timeout left to undici: its headers timer ticks about every 0.5 s. */
+const DISPATCHER_MIN_TIMEOUT_MS = 5_000;
+/**
+ * How much longer than `timeout` an attempt on the undici path can take: undici's 10 s connect
+ * timeout, and up to 1 s of its timer's coarseness. An attempt that the deadline could end
+ * sooner uses a timer of ours instead.
+ */
+const DISPATCHER_SLACK_MS = 11_000;
+/** Where undici (Node's fetch, and the npm package) keeps the process's dispatcher: `setGlobalDispatcher` writes it. */
+const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+/** The fetch of the platform, as it was when the runtime loaded (a later polyfill is not Node's). */
+const platformFetch = typeof globalThis.fetch === 'function' ? globalThis.fetch : undefined;
+
+/** What undici's fetch calls on its `dispatcher` option (undici's Dispatcher interface, in part). */
+interface TimeoutDispatcher {
+  dispatch(options: Record<string, unknown>, handler: unknown): boolean;
+}
+
+/**
+ * The per-attempt timeout, enforced by undici on the connection rather than by an AbortSignal:
+ * a signal per request costs Node's fetch about 10 µs (a WeakRef, a FinalizationRegistry entry,
+ * abort listeners), more than everything else the carrier fetch does. Node's fetch takes a
+ * `dispatcher`; this one hands every request to the process's global dispatcher (so a
+ * `setGlobalDispatcher` of yours, e.g. a proxy or undici's MockAgent, still applies), with
+ * undici's per-request `headersTimeout` set to `timeoutMs`. When it runs out, undici destroys
+ * the socket: the attempt ends as surely as with an abort.
+ *
+ * Only for Node's own fetch (another fetch would ignore `dispatcher`) and for timeouts of at
+ * least 5 s (undici's headers timer is coarse, about ±0.5 s); otherwise undefined, and the
+ * carrier fetch uses a timer and an AbortController of its own.
+ *
+ * @param timeoutMs - Time to wait for the response headers once the request is sent, in ms.
+ */
+function createTimeoutDispatcher(timeoutMs: number): TimeoutDispatcher | undefined {
+  if (timeoutMs < DISPATCHER_MIN_TIMEOUT_MS || typeof process === 'undefined' || !process.versions?.undici) return undefined;
+  if (platformFetch === undefined || globalThis.fetch !== platformFetch) return undefined;
+  return {
+    dispatch(options, handler) {
+      // Read on every request: the global dispatcher is created by Node's first fetch and can be replaced.
+      const global = (globalThis as unknown as Record<symbol, TimeoutDispatcher | undefined>)[GLOBAL_DISPATCHER];
+      if (global === undefined) throw new Error('undici has no global dispatcher');
+      return global.dispatch({ ...options, headersTimeout: timeoutMs }, handler);
+    },
+  };
+}
+
+/** undici's fetch failed because the headers timeout of the request ran out. */
+function isHeadersTimeout(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null | undefined)?.cause;
+  return cause?.code === 'UND_ERR_HEADERS_TIMEOUT';
 }
 
 const ABORTED = Symbol('aborted');

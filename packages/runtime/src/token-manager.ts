@@ -79,11 +79,20 @@ export class TokenManager {
    * when the token endpoint did not answer after every retry.
    */
   getAccessToken(): Promise<string> {
-    if (this.#state && this.#now() < this.#state.renewAt) return Promise.resolve(this.#state.accessToken);
+    const fresh = this.freshAccessToken();
+    if (fresh !== undefined) return Promise.resolve(fresh);
     this.#renewal ??= this.#renew().finally(() => {
       this.#renewal = undefined;
     });
     return this.#renewal;
+  }
+
+  /**
+   * The cached access token while it is not due for renewal (`refreshMarginSeconds` before it
+   * expires), else undefined: lets a caller skip a promise when no renewal is needed.
+   */
+  freshAccessToken(): string | undefined {
+    return this.#state && this.#now() < this.#state.renewAt ? this.#state.accessToken : undefined;
   }
 
   /** The API refused `token` (401): forget it, so the next call renews. A newer token is kept. */

@@ -65,6 +65,45 @@ describe('timeout (per attempt)', () => {
   });
 });
 
+describe('timeout of 5 s or more: undici\'s own headers timeout, through the global dispatcher', () => {
+  const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+  type Dispatcher = { dispatch(options: Record<string, unknown>, handler: unknown): boolean };
+  const registry = globalThis as unknown as Record<symbol, Dispatcher | undefined>;
+
+  it('a hanging attempt times out and is retried with the same key; a dispatcher set with setGlobalDispatcher carries both', async () => {
+    // Node's fetch creates the global dispatcher on first use; a dispatcher of the caller's
+    // (a proxy, undici's MockAgent) would be set in its place, as this recording one is.
+    await fetch('http://127.0.0.1:1/').catch(() => undefined);
+    const original = registry[GLOBAL_DISPATCHER]!;
+    const seen: unknown[] = [];
+    registry[GLOBAL_DISPATCHER] = { dispatch: (options, handler) => (seen.push(options.headersTimeout), original.dispatch(options, handler)) };
+    try {
+      const events: CarrierEvent[] = [];
+      const fetch = await start(
+        { 'POST /auth/transactions': sequence({ hang: true }, { status: 200, body: { transactionId: 't-1' } }) },
+        { timeout: 5_000, onEvent: (event) => events.push(event) },
+      );
+      const response = await fetch(`${server.url}/auth/transactions`, post());
+      expect(response.status).toBe(200);
+      const keys = apiRequests().map((request) => request.headers['idempotency-key']);
+      expect(keys).toHaveLength(2);
+      expect(keys[0]).toBe(keys[1]);
+      expect(events.filter((event) => event.type === 'retry').map((event) => event.reason)).toEqual(['timeout']);
+      // Both attempts of the call (the token request has the TokenManager's 10 s: its own timer).
+      expect(seen.filter((timeout) => timeout === 5_000)).toHaveLength(2);
+    } finally {
+      registry[GLOBAL_DISPATCHER] = original;
+    }
+  }, 30_000);
+
+  it('the last timed-out attempt ends in CarrierTimeoutError with its key', async () => {
+    const fetch = await start({ 'POST /auth/transactions': () => ({ hang: true }) }, { timeout: 5_000, retry: false });
+    const error = await fetch(`${server.url}/auth/transactions`, post()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CarrierTimeoutError);
+    expect(error).toMatchObject({ limit: 'timeout', limitMs: 5_000, attempts: 1, operationId: 'startTransaction', idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  }, 30_000);
+});
+
 describe('deadline (whole call)', () => {
   it('ends the call in a CarrierTimeoutError whose limit is the deadline, not retried', async () => {
     // The deadline covers the token request too: 3 s leaves a busy machine time for that one.
