@@ -3,7 +3,7 @@ import { createAuthProvider, type ApiKeyAuth, type AuthProvider, type OAuth2Auth
 import { CarrierAbortError, CarrierNetworkError, CarrierParseError, CarrierTimeoutError, CarrierValidationError, type CarrierError, type RequestContext } from './errors.js';
 import { isLightRequest } from './light-request.js';
 import { errorFromResponse } from './result.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, settleResponse, type ResponseValidator } from './read-response.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, isSettled, settleResponse, type ResponseValidator } from './read-response.js';
 import { redactHeaders, redactText } from './redact.js';
 import { assertRequestReference, generateRequestReference } from './request-reference.js';
 import { backoffDelay, isSafeToRetry, parseRetryAfter, resolveRetryPolicy, type RetryOptions } from './retry.js';
@@ -140,7 +140,8 @@ async function jsonOrParseError(this: Response): Promise<unknown> {
 
 function remember(response: Response, entry: Remembered): void {
   remembered.set(response, entry);
-  response.json = jsonOrParseError;
+  // A 2xx read by settleResponse already holds its parsed body; any other body is parsed when asked.
+  if (!response.ok || !isSettled(response)) response.json = jsonOrParseError;
   if (response.clone === nativeClone) {
     response.clone = cloneKeepingContext;
     return;
@@ -469,7 +470,7 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
       if (operation) {
         context.requestId = readRequestId(response.headers);
         try {
-          response = await settleResponse(response, { operation, context, secrets, maxBytes: maxResponseBytes, callerSignal, deadlineAt, deadlineMs: deadline, validate: validateResponses });
+          response = await settleResponse(response, { operation, context, secrets, maxBytes: maxResponseBytes, callerSignal, deadlineAt, deadlineMs: deadline, validate: validateResponses, watchBody: dispatcher === undefined });
         } catch (error) {
           throw fail(error as CarrierError, error instanceof CarrierParseError ? `unreadable answer (${error.reason})` : 'error', attemptStarted);
         }
@@ -594,8 +595,9 @@ interface TimeoutDispatcher {
  * abort listeners), more than everything else the carrier fetch does. Node's fetch takes a
  * `dispatcher`; this one hands every request to the process's global dispatcher (so a
  * `setGlobalDispatcher` of yours, e.g. a proxy or undici's MockAgent, still applies), with
- * undici's per-request `headersTimeout` set to `timeoutMs`. When it runs out, undici destroys
- * the socket: the attempt ends as surely as with an abort.
+ * undici's per-request `headersTimeout` and `bodyTimeout` (the longest pause between body
+ * chunks) set to `timeoutMs`. When one runs out, undici destroys the socket: the attempt ends as
+ * surely as with an abort.
  *
  * Only for Node's own fetch (another fetch would ignore `dispatcher`) and for timeouts of at
  * least 5 s (undici's headers timer is coarse, about ±0.5 s); otherwise undefined, and the
@@ -611,7 +613,8 @@ function createTimeoutDispatcher(timeoutMs: number): TimeoutDispatcher | undefin
       // Read on every request: the global dispatcher is created by Node's first fetch and can be replaced.
       const global = (globalThis as unknown as Record<symbol, TimeoutDispatcher | undefined>)[GLOBAL_DISPATCHER];
       if (global === undefined) throw new Error('undici has no global dispatcher');
-      return global.dispatch({ ...options, headersTimeout: timeoutMs }, handler);
+      // The body, read before the call resolves, may not pause longer than the headers may take.
+      return global.dispatch({ ...options, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, handler);
     },
   };
 }

@@ -26,6 +26,12 @@ export interface SettleOptions {
   deadlineAt: number | undefined;
   deadlineMs: number | undefined;
   validate: ResponseValidator | undefined;
+  /**
+   * The body can stall without anyone noticing: a fetch of the caller's, or a short timeout.
+   * Its read then races the deadline and the caller's signal. False on Node's fetch with the
+   * timeout dispatcher: undici's `bodyTimeout` and the signal given to fetch end a stalled body.
+   */
+  watchBody: boolean;
 }
 
 /** Statuses whose Response cannot carry a body (the Response constructor refuses one). */
@@ -41,7 +47,8 @@ function schemaFor(operation: OperationDefinition, status: number): string | und
 /**
  * Reads the final answer of an operation once, within bounds, and decides what it is before any
  * client sees it, so that the light client (openapi-fetch) and the SDK (typescript-fetch) reach
- * the same outcome:
+ * the same outcome. The Response itself is handed on, its body methods answering from what was
+ * read (`json()` with the value parsed here: one parse per call, no second Response or stream):
  * - an error status: returned with its body (the clients make it a CarrierApiError);
  * - a 2xx the spec documents without a body (`emptySuccess`), answered empty: returned empty;
  * - any other 2xx: its body must be JSON (whatever the `Content-Type` says: gateways label JSON
@@ -61,7 +68,7 @@ export async function settleResponse(response: Response, options: SettleOptions)
   if (response.ok) {
     if (text.trim() === '') {
       if (!operation.emptySuccess?.includes(response.status)) throw parseError('empty', text);
-      return rebuild(response, '', true);
+      return settled(response, '', undefined);
     }
     let body: unknown;
     try {
@@ -74,8 +81,9 @@ export async function settleResponse(response: Response, options: SettleOptions)
       const issues = options.validate!({ operationId: operation.operationId, status: response.status, schema, body });
       if (issues.length > 0) throw new CarrierResponseValidationError(response.status, text, context, options.secrets(), contentType, issues, schema);
     }
+    return settled(response, text, body);
   }
-  return rebuild(response, text, false);
+  return settled(response, text, NOT_PARSED);
 }
 
 /** The body as text, at most `maxBytes`, within the caller's signal and the call's deadline. */
@@ -91,6 +99,17 @@ async function readText(
     throw parseError('too-large', '');
   }
   if (!response.body) return '';
+  // The length is known and within bounds: the platform reads it (the cheap path of every call).
+  if (maxBytes === undefined || Number.isFinite(declared)) {
+    const reading = nativeText.call(response);
+    try {
+      return await (options.watchBody ? withinCallLimits(reading, options) : reading);
+    } catch (error) {
+      if (error instanceof CarrierTimeoutError || error instanceof CarrierAbortError) throw error;
+      if (options.callerSignal?.aborted) throw new CarrierAbortError(options.context, options.callerSignal.reason, options.secrets());
+      throw parseError('interrupted', '', error);
+    }
+  }
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let text = '';
@@ -131,17 +150,58 @@ async function readText(
   }
 }
 
-/** A Response like `original` (status, headers, URL) whose body is `text`. */
-function rebuild(original: Response, text: string, empty: boolean): Response {
-  const headers = new Headers(original.headers);
-  // The body is now the decoded text: its length and encoding headers no longer describe it.
-  headers.delete('content-encoding');
-  headers.delete('transfer-encoding');
-  const none = empty || text === '' || NULL_BODY_STATUSES.has(original.status);
-  if (none) headers.set('content-length', '0');
-  else headers.delete('content-length');
-  const copy = new Response(none ? null : text, { status: original.status, statusText: original.statusText, headers });
-  Object.defineProperty(copy, 'url', { value: original.url, enumerable: true });
-  Object.defineProperty(copy, 'redirected', { value: original.redirected, enumerable: true });
-  return copy;
+const nativeText: (this: Response) => Promise<string> = Response.prototype.text;
+/** `json()` has nothing parsed to give: the body is parsed when asked (an error status's body). */
+const NOT_PARSED = Symbol('not parsed');
+const settledResponses = new WeakSet<Response>();
+
+/** The answer was read by settleResponse: its body methods answer from what was read. */
+export function isSettled(response: Response): boolean {
+  return settledResponses.has(response);
+}
+
+/**
+ * `response`, whose body was read into `text`, answering `text()`, `json()`, `arrayBuffer()`,
+ * `blob()` and `clone()` from it, as if unread: what openapi-fetch and typescript-fetch call.
+ * A body that is not JSON was refused before (2xx) or is read as the text (error statuses,
+ * for the CarrierApiError).
+ */
+function settled(response: Response, text: string, parsed: unknown): Response {
+  settledResponses.add(response);
+  const target = response as { -readonly [K in keyof Response]: Response[K] };
+  target.text = async () => text;
+  target.json = async () => (parsed === NOT_PARSED ? JSON.parse(text) : parsed);
+  target.arrayBuffer = async () => new TextEncoder().encode(text).buffer as ArrayBuffer;
+  target.blob = async () => new Blob([text], { type: response.headers.get('content-type') ?? '' });
+  target.clone = () => {
+    const headers = new Headers(response.headers);
+    // The copy's body is the decoded text: the original's length and encoding no longer describe it.
+    headers.delete('content-encoding');
+    headers.delete('content-length');
+    const copy = new Response(text === '' || NULL_BODY_STATUSES.has(response.status) ? null : text, { status: response.status, statusText: response.statusText, headers });
+    Object.defineProperty(copy, 'url', { value: response.url, enumerable: true });
+    return settled(copy, text, parsed);
+  };
+  return response;
+}
+
+/** `reading`, unless the call's deadline or the caller's signal comes first. */
+function withinCallLimits(reading: Promise<string>, options: SettleOptions): Promise<string> {
+  const { callerSignal, deadlineAt } = options;
+  if (callerSignal === undefined && deadlineAt === undefined) return reading;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => finish(() => reject(new CarrierAbortError(options.context, callerSignal!.reason, options.secrets())));
+    const timer = deadlineAt === undefined ? undefined : setTimeout(() => finish(() => reject(new CarrierTimeoutError(options.context, 'deadline', options.deadlineMs!, options.secrets()))), Math.max(0, deadlineAt - Date.now()));
+    function finish(settle: () => void) {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onAbort);
+      settle();
+    }
+    if (callerSignal?.aborted) return onAbort();
+    callerSignal?.addEventListener('abort', onAbort, { once: true });
+    reading.then(
+      (text) => finish(() => resolve(text)),
+      (error: unknown) => finish(() => reject(error)),
+    );
+  });
 }
