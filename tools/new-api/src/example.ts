@@ -63,6 +63,7 @@ function sampled(document: OpenApiDocument, schema: SchemaObject | { $ref: strin
 
 /** A value as TypeScript source: object keys unquoted when they are identifiers. */
 export function toSource(value: unknown): string {
+  if (value instanceof SdkDate) return `new Date(${toSource(value.value)})`;
   if (Array.isArray(value)) return `[${value.map(toSource).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value).filter(([, item]) => item !== undefined);
@@ -86,11 +87,36 @@ export function clientCallSource(call: ExampleCall, client = 'client'): string {
  * under `x-codegen-request-body-name`, else its model's name in camelCase (a named schema, or
  * the `<operationId>Request` model the generator makes of an inline one).
  */
-export function sdkRequestSource(call: ExampleCall): string {
+export function sdkRequestSource(call: ExampleCall, document: OpenApiDocument): string {
   const request: Record<string, unknown> = {};
-  for (const values of Object.values(call.params)) for (const [name, value] of Object.entries(values ?? {})) request[camelCase(name)] = value;
-  if ('body' in call) request[sdkBodyName(call.operation)] = call.body;
+  for (const parameter of call.operation.parameters) {
+    const value = call.params[parameter.in as 'path' | 'query' | 'header']?.[parameter.name];
+    if (value !== undefined) request[camelCase(parameter.name)] = asSdkValue(document, parameter.schema, value);
+  }
+  if ('body' in call) request[sdkBodyName(call.operation)] = asSdkValue(document, call.operation.requestBody?.content?.['application/json']?.schema, call.body);
   return toSource(request);
+}
+
+/** A date the SDK takes as a `Date` (typescript-fetch types `format: date`/`date-time` so); {@link toSource} writes `new Date(...)`. */
+class SdkDate {
+  constructor(readonly value: string) {}
+}
+
+/** The value with every string the schema says is a date made an {@link SdkDate}; the rest as it is. */
+function asSdkValue(document: OpenApiDocument, raw: SchemaObject | { $ref: string } | undefined, value: unknown): unknown {
+  if (!raw) return value;
+  const schema = deref(document, raw);
+  const merged = [schema, ...(schema.allOf ?? []).map((part) => deref(document, part))];
+  if (typeof value === 'string' && merged.some((part) => part.format === 'date' || part.format === 'date-time')) return new SdkDate(value);
+  if (Array.isArray(value)) {
+    const items = merged.map((part) => (part as { items?: SchemaObject | { $ref: string } }).items).find(Boolean);
+    return value.map((item) => asSdkValue(document, items, item));
+  }
+  if (value !== null && typeof value === 'object') {
+    const properties = Object.assign({}, ...merged.map((part) => part.properties ?? {})) as Record<string, SchemaObject | { $ref: string }>;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, asSdkValue(document, properties[key], item)]));
+  }
+  return value;
 }
 
 function sdkBodyName(operation: OperationInfo): string {

@@ -57,7 +57,7 @@ import { ${sdkFactoryName(api)}, isCarrierApiError } from '${name}';
 const sdk = ${sdkFactoryName(api)}({ auth: ${readmeAuthSource(api, call)} });
 
 try {
-  const result = await sdk.${call.operation.operationId}(${sdkRequestSource(call)});
+  const result = await sdk.${call.operation.operationId}(${sdkRequestSource(call, document)});
   console.log(result);
 } catch (error) {
   if (isCarrierApiError(error)) console.error(error.status, error.code, error.operationId);
@@ -100,7 +100,7 @@ describe('${clientFactoryName(api)} against the mock', () => {
 }
 
 /** The SDK's first test: the same call through the SDK's method answers the documented status. */
-export function renderSdkTest(api: string, call: ExampleCall): string {
+export function renderSdkTest(api: string, document: OpenApiDocument, call: ExampleCall): string {
   return `import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type RunningMock } from '@carrier-api/mock';
 import { ${sdkFactoryName(api)} } from '../src/index.js';
@@ -115,7 +115,7 @@ afterAll(() => mock.close());
 describe('${sdkFactoryName(api)} against the mock', () => {
   it('${call.operation.operationId} answers ${call.status}', async () => {
     const sdk = ${sdkFactoryName(api)}({ baseUrl: mock.urls['${api}'], auth: ${mockAuthSource(api, call)} });
-    const response = await sdk.${call.operation.operationId}Raw(${sdkRequestSource(call)});
+    const response = await sdk.${call.operation.operationId}Raw(${sdkRequestSource(call, document)});
     expect(response.raw.status).toBe(${call.status});
   });
 });

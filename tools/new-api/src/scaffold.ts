@@ -45,7 +45,7 @@ export function starterFiles(api: string, document: OpenApiDocument): Record<str
     [`${client.dir}/test/client.test.ts`]: renderClientTest(api, call),
     [`${sdk.dir}/README.md`]: renderSdkReadme(api, document, call),
     [`${sdk.dir}/CHANGELOG.md`]: renderChangelog(api, 'sdk'),
-    [`${sdk.dir}/test/sdk.test.ts`]: renderSdkTest(api, call),
+    [`${sdk.dir}/test/sdk.test.ts`]: renderSdkTest(api, document, call),
     [`.changeset/new-api-${api}.md`]: renderChangeset(api, document),
   };
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundleApi, listApis, repoRoot } from '@carrier-api/spec-kit';
+import { bundleApi, listApis, repoRoot, type OpenApiDocument } from '@carrier-api/spec-kit';
 import { addToRegistries, boilerplateFiles, clientCallSource, exampleCall, identityOf, packageOf, sdkRequestSource, starterFiles, toSource } from '../src/index.ts';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -26,10 +26,11 @@ describe('the scaffold is the one source of the packages’ boilerplate', () => 
 
 describe('the example call of a spec', () => {
   it('takes the first operation with the API’s credentials, and the documented examples', async () => {
-    const call = exampleCall(await bundleApi('example-topup', fixtures));
+    const document = await bundleApi('example-topup', fixtures);
+    const call = exampleCall(document);
     expect({ operationId: call.operation.operationId, status: call.status, auth: call.auth }).toEqual({ operationId: 'createTopup', status: 201, auth: { type: 'apiKey' } });
     expect(clientCallSource(call)).toBe("client.POST('/topups', { body: { msisdn: '2348012345678', amount: 500, currency: 'NGN' } })");
-    expect(sdkRequestSource(call)).toBe("{ topupRequest: { msisdn: '2348012345678', amount: 500, currency: 'NGN' } }");
+    expect(sdkRequestSource(call, document)).toBe("{ topupRequest: { msisdn: '2348012345678', amount: 500, currency: 'NGN' } }");
   });
 
   it('skips the OAuth2 token endpoint, leaves Idempotency-Key to the runtime, and camel-cases SDK parameters', async () => {
@@ -44,6 +45,39 @@ describe('the example call of a spec', () => {
     const call = exampleCall(document);
     expect(call.status).toBeGreaterThanOrEqual(200);
     expect(Object.keys(starterFiles(api, document))).toHaveLength(7);
+  });
+
+  it('gives the SDK a Date where the schema says date or date-time (typescript-fetch types it so), the client the string', () => {
+    const document = {
+      openapi: '3.0.3',
+      info: { title: 'Dates', version: '1' },
+      paths: {
+        '/reports/{day}': {
+          post: {
+            operationId: 'createReport',
+            security: [{ key: [] }],
+            parameters: [{ name: 'day', in: 'path', required: true, schema: { type: 'string', format: 'date' }, example: '2026-11-29' }],
+            requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Report' }, example: { from: '2026-11-29T10:00:00Z', tags: ['a'], window: { until: '2026-11-30T00:00:00Z' } } } } },
+            responses: { '201': { description: 'made' } },
+          },
+        },
+      },
+      components: {
+        securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'X-Key' } },
+        schemas: {
+          Report: {
+            type: 'object',
+            properties: { from: { type: 'string', format: 'date-time' }, tags: { type: 'array', items: { type: 'string' } }, window: { allOf: [{ $ref: '#/components/schemas/Window' }] } },
+          },
+          Window: { type: 'object', properties: { until: { type: 'string', format: 'date-time' } } },
+        },
+      },
+    } as unknown as OpenApiDocument;
+    const call = exampleCall(document);
+    expect(sdkRequestSource(call, document)).toBe(
+      "{ day: new Date('2026-11-29'), report: { from: new Date('2026-11-29T10:00:00Z'), tags: ['a'], window: { until: new Date('2026-11-30T00:00:00Z') } } }",
+    );
+    expect(clientCallSource(call)).toBe("client.POST('/reports/{day}', { params: { path: { day: '2026-11-29' } }, body: { from: '2026-11-29T10:00:00Z', tags: ['a'], window: { until: '2026-11-30T00:00:00Z' } } })");
   });
 
   it('writes values as TypeScript', () => {
