@@ -93,8 +93,8 @@ type Manifest = { dependencies?: Record<string, string>; devDependencies?: Recor
  * Adds the API's packages to every list of APIs the repository keeps: each workspace package
  * whose dependencies (or devDependencies) name the light client and the SDK of every other API
  * (the bench, the README examples, the publish rehearsal, the conformance suite...) gets the new
- * two in the same section; the root README's table gets a row. No list is named here: a package
- * is a registry because it lists them all.
+ * two in the same section; the READMEs' tables of APIs get a row. No list of packages is named
+ * here: a package is a registry because it lists them all.
  *
  * @param others - the APIs that have packages already.
  * @returns the files changed, relative to `root`.
@@ -124,21 +124,39 @@ export function addToRegistries(root: string, api: string, title: string, others
       }
     }
   }
-  if (addReadmeRow(root, api, title)) changed.push('README.md');
+  for (const table of tables) if (addTableRow(root, table, api, title)) changed.push(table.file);
   return changed;
 }
 
-/** A row in the root README's table of APIs (the one whose header starts `| API |`), after its last row. */
-function addReadmeRow(root: string, api: string, title: string): boolean {
-  const file = join(root, 'README.md');
+/** A Markdown table of the APIs: the file, how its header row starts, and the row of an API. */
+interface ApiTable {
+  file: string;
+  header: string;
+  row: (api: string, title: string) => string;
+}
+
+/** The tables of APIs the repository's READMEs keep: the root README's, and the bundles' in @carrier-api/specs. */
+const tables: ApiTable[] = [
+  {
+    file: 'README.md',
+    header: '| API | contract | light client | SDK |',
+    row: (api, title) =>
+      `| ${title} | [\`specs/${api}\`](specs/${api}/openapi.yaml) | [\`${packageOf(api, 'client').name}\`](${packageOf(api, 'client').dir}) | [\`-sdk\`](${packageOf(api, 'sdk').dir}) |`,
+  },
+  { file: 'packages/specs/README.md', header: '| API | name |', row: (api, title) => `| ${title} | \`${api}\` |` },
+];
+
+/** A row in a table of APIs, after its last row; none when the file, the table or the API's row is there already. */
+function addTableRow(root: string, table: ApiTable, api: string, title: string): boolean {
+  const file = join(root, table.file);
   if (!existsSync(file)) return false;
   const lines = readFileSync(file, 'utf8').split('\n');
-  const header = lines.findIndex((line) => line.startsWith('| API |'));
-  if (header < 0 || lines.some((line) => line.includes(`(specs/${api}/openapi.yaml)`))) return false;
+  const header = lines.findIndex((line) => line.startsWith(table.header));
+  const row = table.row(api, title);
+  if (header < 0 || lines.some((line) => line.startsWith('|') && (line.includes(`specs/${api}/`) || line.includes(`\`${api}\``)))) return false;
   let last = header + 1;
   while (lines[last + 1]?.startsWith('|')) last++;
-  const { name, dir } = packageOf(api, 'client');
-  lines.splice(last + 1, 0, `| ${title} | [\`specs/${api}\`](specs/${api}/openapi.yaml) | [\`${name}\`](${dir}) | [\`-sdk\`](${packageOf(api, 'sdk').dir}) |`);
+  lines.splice(last + 1, 0, row);
   writeFileSync(file, lines.join('\n'));
   return true;
 }

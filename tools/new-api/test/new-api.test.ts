@@ -98,8 +98,10 @@ describe('the lists of every API', () => {
       write('tools/some/package.json', { name: 'some', dependencies: { '@carrier-api/a': 'workspace:^' } });
       write('packages/a/package.json', { name: '@carrier-api/a' });
       write('README.md', '# x\n\n| API | contract | light client | SDK |\n| --- | --- | --- | --- |\n| A | a | a | a |\n| B | b | b | b |\n\nafter\n');
+      write('packages/specs/README.md', '# specs\n\n| API | name |\n| --- | --- |\n| A | `a` |\n\n```ts\n```\n');
       const changed = addToRegistries(root, 'acme-pay', 'Acme Pay', ['a', 'b']);
-      expect(changed.sort()).toEqual(['README.md', 'tools/bench/package.json']);
+      expect(changed.sort()).toEqual(['README.md', 'packages/specs/README.md', 'tools/bench/package.json']);
+      expect(readFileSync(join(root, 'packages/specs/README.md'), 'utf8')).toBe('# specs\n\n| API | name |\n| --- | --- |\n| A | `a` |\n| Acme Pay | `acme-pay` |\n\n```ts\n```\n');
       expect(Object.keys(JSON.parse(readFileSync(join(root, 'tools/bench/package.json'), 'utf8')).devDependencies)).toEqual([
         '@carrier-api/a',
         '@carrier-api/a-sdk',

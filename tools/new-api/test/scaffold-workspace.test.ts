@@ -45,6 +45,7 @@ describe(`pnpm new-api ${api} in a copy of the workspace`, () => {
     }
     expect(readFileSync(join(copy, '.changeset', `new-api-${api}.md`), 'utf8')).toContain(`'@carrier-api/${api}-sdk': minor`);
     expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain(`(packages/${api}-sdk)`);
+    expect(readFileSync(join(copy, 'packages/specs/README.md'), 'utf8')).toContain(`| Example Top-up API | \`${api}\` |`);
     const readmeExamples = JSON.parse(readFileSync(join(copy, 'tools/readme-examples/package.json'), 'utf8')) as { devDependencies: Record<string, string> };
     expect(Object.keys(readmeExamples.devDependencies)).toEqual(expect.arrayContaining(packages));
     // Linked by the install the command ran.
