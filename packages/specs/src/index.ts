@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,14 +18,19 @@ export function listBundledApis(): BundledApi[] {
   return manifest.apis.map((api) => ({ ...api, json: join(bundledDir, `${api.name}.json`), yaml: join(bundledDir, `${api.name}.yaml`) }));
 }
 
-/** The absolute path of an API's bundled spec; throws naming the known APIs when `name` is unknown. */
+/**
+ * The absolute path of an API's bundled spec; throws naming the known APIs when `name` is unknown.
+ * The manifest is read only then: a caller that loads every API (the reference, the contract
+ * cases) reads it once, not once per API.
+ */
 export function bundledSpecPath(name: string, format: 'json' | 'yaml' = 'json'): string {
-  const api = listBundledApis().find((candidate) => candidate.name === name);
-  if (!api) {
+  const file = join(bundledDir, `${name}.${format}`);
+  // manifest.json shares the folder: it is no API.
+  if (!/^[a-z0-9-]+$/.test(name) || name === 'manifest' || !existsSync(file)) {
     const known = listBundledApis().map((candidate) => candidate.name).join(', ');
     throw new Error(`Unknown API "${name}". Known APIs: ${known}.`);
   }
-  return api[format];
+  return file;
 }
 
 /** The bundled OpenAPI document of an API, parsed. */
