@@ -3,7 +3,7 @@ import { createAuthProvider, type ApiKeyAuth, type AuthProvider, type OAuth2Auth
 import { CarrierAbortError, CarrierNetworkError, CarrierParseError, CarrierTimeoutError, CarrierValidationError, type CarrierError, type RequestContext } from './errors.js';
 import { isLightRequest } from './light-request.js';
 import { errorFromResponse } from './result.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, isSettled, settleResponse, type ResponseValidator } from './read-response.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, cloneSettled, isSettled, settleResponse, type ResponseValidator } from './read-response.js';
 import { redactHeaders, redactText } from './redact.js';
 import { assertRequestReference, generateRequestReference } from './request-reference.js';
 import { backoffDelay, isSafeToRetry, parseRetryAfter, resolveRetryPolicy, type RetryOptions } from './retry.js';
@@ -110,13 +110,9 @@ const nativeClone: (() => Response) | undefined = typeof Response === 'function'
 
 /** typescript-fetch hands its middleware `response.clone()`: the clone keeps the context. */
 function cloneKeepingContext(this: Response): Response {
-  const copy = nativeClone!.call(this);
+  const copy = isSettled(this) ? cloneSettled(this) : nativeClone!.call(this);
   const entry = remembered.get(this);
-  if (entry) {
-    remembered.set(copy, entry);
-    copy.clone = cloneKeepingContext;
-    copy.json = jsonOrParseError;
-  }
+  if (entry) remember(copy, entry);
   return copy;
 }
 
@@ -141,8 +137,9 @@ async function jsonOrParseError(this: Response): Promise<unknown> {
 function remember(response: Response, entry: Remembered): void {
   remembered.set(response, entry);
   // A 2xx read by settleResponse already holds its parsed body; any other body is parsed when asked.
-  if (!response.ok || !isSettled(response)) response.json = jsonOrParseError;
-  if (response.clone === nativeClone) {
+  const settledAnswer = isSettled(response);
+  if (!response.ok || !settledAnswer) response.json = jsonOrParseError;
+  if (settledAnswer || response.clone === nativeClone) {
     response.clone = cloneKeepingContext;
     return;
   }
@@ -614,7 +611,10 @@ function createTimeoutDispatcher(timeoutMs: number): TimeoutDispatcher | undefin
       const global = (globalThis as unknown as Record<symbol, TimeoutDispatcher | undefined>)[GLOBAL_DISPATCHER];
       if (global === undefined) throw new Error('undici has no global dispatcher');
       // The body, read before the call resolves, may not pause longer than the headers may take.
-      return global.dispatch({ ...options, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, handler);
+      // undici's fetch makes these options for this one request: set in place, not copied.
+      options.headersTimeout = timeoutMs;
+      options.bodyTimeout = timeoutMs;
+      return global.dispatch(options, handler);
     },
   };
 }

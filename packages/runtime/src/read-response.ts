@@ -61,12 +61,13 @@ function schemaFor(operation: OperationDefinition, status: number): string | und
  */
 export async function settleResponse(response: Response, options: SettleOptions): Promise<Response> {
   const { operation, context } = options;
-  const contentType = response.headers.get('content-type') ?? undefined;
+  // Read only when an error needs it: this runs on every call.
+  const contentType = () => response.headers.get('content-type') ?? undefined;
   const parseError = (reason: 'empty' | 'not-json' | 'too-large' | 'interrupted', text: string, cause?: unknown) =>
-    new CarrierParseError(response.status, text, context, cause, options.secrets(), { reason, contentType });
+    new CarrierParseError(response.status, text, context, cause, options.secrets(), { reason, contentType: contentType() });
   const text = await readText(response, options, parseError);
   if (response.ok) {
-    if (text.trim() === '') {
+    if (text.length === 0 || (text.charCodeAt(0) <= 0x20 && text.trim() === '')) {
       if (!operation.emptySuccess?.includes(response.status)) throw parseError('empty', text);
       return settled(response, '', undefined);
     }
@@ -79,45 +80,55 @@ export async function settleResponse(response: Response, options: SettleOptions)
     const schema = options.validate ? schemaFor(operation, response.status) : undefined;
     if (schema !== undefined) {
       const issues = options.validate!({ operationId: operation.operationId, status: response.status, schema, body });
-      if (issues.length > 0) throw new CarrierResponseValidationError(response.status, text, context, options.secrets(), contentType, issues, schema);
+      if (issues.length > 0) throw new CarrierResponseValidationError(response.status, text, context, options.secrets(), contentType(), issues, schema);
     }
     return settled(response, text, body);
   }
   return settled(response, text, NOT_PARSED);
 }
 
-/** The body as text, at most `maxBytes`, within the caller's signal and the call's deadline. */
-async function readText(
+/**
+ * The body as text, at most `maxBytes`, within the caller's signal and the call's deadline.
+ * Not an async function: the usual answer (its length known and within bounds) is the
+ * platform's own read, without another promise around it.
+ */
+function readText(
   response: Response,
   options: SettleOptions,
   parseError: (reason: 'too-large' | 'interrupted', text: string, cause?: unknown) => CarrierParseError,
 ): Promise<string> {
   const { maxBytes } = options;
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  const length = response.headers.get('content-length');
+  const declared = length === null ? Number.NaN : Number(length);
   if (maxBytes !== undefined && declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw parseError('too-large', '');
+    return (response.body?.cancel() ?? Promise.resolve()).catch(() => undefined).then(() => Promise.reject(parseError('too-large', '')));
   }
-  if (!response.body) return '';
-  // The length is known and within bounds: the platform reads it (the cheap path of every call).
-  if (maxBytes === undefined || Number.isFinite(declared)) {
-    const reading = nativeText.call(response);
-    try {
-      return await (options.watchBody ? withinCallLimits(reading, options) : reading);
-    } catch (error) {
-      if (error instanceof CarrierTimeoutError || error instanceof CarrierAbortError) throw error;
-      if (options.callerSignal?.aborted) throw new CarrierAbortError(options.context, options.callerSignal.reason, options.secrets());
-      throw parseError('interrupted', '', error);
-    }
-  }
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
+  if (!response.body) return Promise.resolve('');
+  if (maxBytes !== undefined && !Number.isFinite(declared)) return readChunks(response.body, options, parseError);
+  const reading = nativeText.call(response);
+  return (options.watchBody ? withinCallLimits(reading, options) : reading).catch((error: unknown) => {
+    if (error instanceof CarrierTimeoutError || error instanceof CarrierAbortError) throw error;
+    if (options.callerSignal?.aborted) throw new CarrierAbortError(options.context, options.callerSignal.reason, options.secrets());
+    throw parseError('interrupted', '', error);
+  });
+}
+
+/** A body of unknown length, chunk by chunk, stopped past `maxBytes`, the deadline or the caller's abort. */
+async function readChunks(
+  body: ReadableStream<Uint8Array>,
+  options: SettleOptions,
+  parseError: (reason: 'too-large' | 'interrupted', text: string, cause?: unknown) => CarrierParseError,
+): Promise<string> {
+  const { maxBytes } = options;
+  const reader = body.getReader();
+  // Decoded once at the end (or for an error's excerpt): most answers are a single chunk.
+  const chunks: Uint8Array[] = [];
   let bytes = 0;
   let pastDeadline = false;
-  // The headers came within the attempt's timeout; the body still has to come within the call's deadline.
+  // The headers came within the attempt's timeout; a body that can stall unseen must still come
+  // within the call's deadline (on undici's path, its bodyTimeout bounds every pause instead).
   const timer =
-    options.deadlineAt === undefined
+    !options.watchBody || options.deadlineAt === undefined
       ? undefined
       : setTimeout(
           () => {
@@ -133,56 +144,90 @@ async function readText(
       if (pastDeadline) throw new CarrierTimeoutError(options.context, 'deadline', options.deadlineMs!, options.secrets());
       if (done) break;
       bytes += value.byteLength;
+      chunks.push(value);
       if (maxBytes !== undefined && bytes > maxBytes) {
         await reader.cancel().catch(() => undefined);
-        throw parseError('too-large', text);
+        throw parseError('too-large', decodeUtf8(chunks));
       }
-      text += decoder.decode(value, { stream: true });
     }
-    return text + decoder.decode();
+    return decodeUtf8(chunks);
   } catch (error) {
     if (error instanceof CarrierParseError || error instanceof CarrierTimeoutError) throw error;
     if (options.callerSignal?.aborted) throw new CarrierAbortError(options.context, options.callerSignal.reason, options.secrets());
     if (pastDeadline) throw new CarrierTimeoutError(options.context, 'deadline', options.deadlineMs!, options.secrets());
-    throw parseError('interrupted', text, error);
+    throw parseError('interrupted', decodeUtf8(chunks), error);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }
 }
 
+/** One decoder for the process: decoding without `stream` keeps no state between calls. */
+const utf8 = new TextDecoder();
+
+function decodeUtf8(chunks: readonly Uint8Array[]): string {
+  if (chunks.length === 0) return '';
+  if (chunks.length === 1) return utf8.decode(chunks[0]);
+  const all = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return utf8.decode(all);
+}
+
 const nativeText: (this: Response) => Promise<string> = Response.prototype.text;
 /** `json()` has nothing parsed to give: the body is parsed when asked (an error status's body). */
 const NOT_PARSED = Symbol('not parsed');
-const settledResponses = new WeakSet<Response>();
+/** What settleResponse read of an answer; its body methods answer from it. */
+const settledBodies = new WeakMap<Response, { text: string; parsed: unknown }>();
 
 /** The answer was read by settleResponse: its body methods answer from what was read. */
 export function isSettled(response: Response): boolean {
-  return settledResponses.has(response);
+  return settledBodies.has(response);
+}
+
+// Shared by every settled answer (no closures per call); `this` is the answer.
+function settledText(this: Response): Promise<string> {
+  return Promise.resolve(settledBodies.get(this)!.text);
+}
+function settledJson(this: Response): Promise<unknown> {
+  const { text, parsed } = settledBodies.get(this)!;
+  return parsed === NOT_PARSED ? Promise.resolve().then(() => JSON.parse(text)) : Promise.resolve(parsed);
+}
+function settledArrayBuffer(this: Response): Promise<ArrayBuffer> {
+  return Promise.resolve(new TextEncoder().encode(settledBodies.get(this)!.text).buffer as ArrayBuffer);
+}
+function settledBlob(this: Response): Promise<Blob> {
+  return Promise.resolve(new Blob([settledBodies.get(this)!.text], { type: this.headers.get('content-type') ?? '' }));
 }
 
 /**
- * `response`, whose body was read into `text`, answering `text()`, `json()`, `arrayBuffer()`,
- * `blob()` and `clone()` from it, as if unread: what openapi-fetch and typescript-fetch call.
- * A body that is not JSON was refused before (2xx) or is read as the text (error statuses,
- * for the CarrierApiError).
+ * `response`, whose body was read into `text`, answering `text()`, `json()`, `arrayBuffer()`
+ * and `blob()` from it, as if unread: what openapi-fetch and typescript-fetch call (`clone()`:
+ * see cloneSettled). A body that is not JSON was refused before (2xx) or is read as the text
+ * (error statuses, for the CarrierApiError).
  */
 function settled(response: Response, text: string, parsed: unknown): Response {
-  settledResponses.add(response);
+  settledBodies.set(response, { text, parsed });
   const target = response as { -readonly [K in keyof Response]: Response[K] };
-  target.text = async () => text;
-  target.json = async () => (parsed === NOT_PARSED ? JSON.parse(text) : parsed);
-  target.arrayBuffer = async () => new TextEncoder().encode(text).buffer as ArrayBuffer;
-  target.blob = async () => new Blob([text], { type: response.headers.get('content-type') ?? '' });
-  target.clone = () => {
-    const headers = new Headers(response.headers);
-    // The copy's body is the decoded text: the original's length and encoding no longer describe it.
-    headers.delete('content-encoding');
-    headers.delete('content-length');
-    const copy = new Response(text === '' || NULL_BODY_STATUSES.has(response.status) ? null : text, { status: response.status, statusText: response.statusText, headers });
-    Object.defineProperty(copy, 'url', { value: response.url, enumerable: true });
-    return settled(copy, text, parsed);
-  };
+  target.text = settledText;
+  target.json = settledJson;
+  target.arrayBuffer = settledArrayBuffer;
+  target.blob = settledBlob;
   return response;
+}
+
+/** A copy of a settled answer (status, headers, URL), itself settled with the same body. */
+export function cloneSettled(response: Response): Response {
+  const { text, parsed } = settledBodies.get(response)!;
+  const headers = new Headers(response.headers);
+  // The copy's body is the decoded text: the original's length and encoding no longer describe it.
+  headers.delete('content-encoding');
+  headers.delete('content-length');
+  const copy = new Response(text === '' || NULL_BODY_STATUSES.has(response.status) ? null : text, { status: response.status, statusText: response.statusText, headers });
+  Object.defineProperty(copy, 'url', { value: response.url, enumerable: true });
+  return settled(copy, text, parsed);
 }
 
 /** `reading`, unless the call's deadline or the caller's signal comes first. */

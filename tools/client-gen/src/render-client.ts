@@ -46,6 +46,10 @@ ${renderRuntimeReexports(['expectData'])}
 type CreateClient = typeof openapiFetch.default;
 const fetchModule = openapiFetch as unknown as { default: CreateClient | { default: CreateClient } };
 const createClient: CreateClient = typeof fetchModule.default === 'function' ? fetchModule.default : fetchModule.default.default;
+// Its URL builder and default serialisers, for plain calls that skip its request plumbing.
+type UrlHelpers = Pick<typeof openapiFetch, 'createFinalURL' | 'createQuerySerializer' | 'defaultPathSerializer'>;
+const urlHelpers: UrlHelpers = typeof openapiFetch.createFinalURL === 'function' ? openapiFetch : (fetchModule.default as unknown as UrlHelpers);
+const querySerializer = urlHelpers.createQuerySerializer();
 
 export type ${name}ClientOptions = ClientOptions<${authType}>;
 export type ${name}Client = Client<paths, \`\${string}/\${string}\`>;
@@ -66,12 +70,16 @@ export function ${clientFactoryName(api)}(options: ${name}ClientOptions): ${name
   // Requests that only the carrier fetch sees are plain objects, not full Requests; a fetch of
   // yours, and middleware, get real Requests as openapi-fetch makes them.
   const light = options.fetch === undefined ? createLightRequests() : undefined;
-  const client = createClient<paths>({
-    baseUrl: normalizeBaseUrl(baseUrl ?? apiDefinition.defaultBaseUrl),
-    fetch: createCarrierFetch({ ...fetchOptions, baseUrl, definition: apiDefinition }),
-    ...(light ? { Request: light.Request } : {}),
+  const base = normalizeBaseUrl(baseUrl ?? apiDefinition.defaultBaseUrl);
+  const carrierFetch = createCarrierFetch({ ...fetchOptions, baseUrl, definition: apiDefinition });
+  const client = createClient<paths>({ baseUrl: base, fetch: carrierFetch, ...(light ? { Request: light.Request } : {}) });
+  if (!light) return client;
+  // Plain calls (no middleware, fetch or serialiser of their own) go straight to the carrier fetch,
+  // with openapi-fetch's own URL builder: what openapi-fetch would send, without its Request and Headers.
+  return light.adopt(client, {
+    fetch: carrierFetch,
+    finalUrl: (schemaPath, params) => urlHelpers.createFinalURL(schemaPath, { baseUrl: base, params: params as never, querySerializer, pathSerializer: urlHelpers.defaultPathSerializer }),
   });
-  return light ? light.adopt(client) : client;
 }
 
 ${aliases}
