@@ -4,7 +4,7 @@ export { documentChanges } from './document-changes.ts';
 export { commentMarker, formatGithub, formatJson, formatMarkdown } from './format.ts';
 export { diffSurfaces, type CodeChange } from './code-changes.ts';
 export { generateSurfaces, type PackageSurfaces, type SurfaceRequest } from './generated-surfaces.ts';
-export { bundleSpec, loadFile, loadSide, loadSides, specInputs, type DisplayRoot, type SpecSide } from './load-specs.ts';
+export { bundleSpec, loadFile, loadSide, loadSides, newInputsCache, specInputs, type DisplayRoot, type InputsCache, type SpecSide } from './load-specs.ts';
 export { clientSurface, sdkSurface, type Surface, type SurfaceEntry, type SurfaceParameter, type SurfaceRole } from './surface.ts';
 export { normalizeDocument } from './normalize.ts';
 export { requestNarrowings, type NarrowedKeyword, type RequestNarrowing } from './request-narrowing.ts';

@@ -3,8 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { bundle } from '@redocly/openapi-core';
-import { parse } from 'yaml';
+import { bundle, parseYaml } from '@redocly/openapi-core';
 import { listApis, redoclyConfig, type OpenApiDocument } from '@carrier-api/spec-kit';
 
 /** Where a bundle's problems are printed from: paths relative to `root`, after `prefix` (`main:` for a git ref). */
@@ -92,11 +91,11 @@ export async function loadSides(repoRoot: string, baseRef: string, headRef: stri
       const head: SpecSide = { label: headRef ?? 'working tree', apis: new Map(), files: new Map(), identical: new Set() };
       const baseApis = baseRoot ? listApis(join(baseRoot, 'specs')) : [];
       const headApis = headRoot ? listApis(join(headRoot, 'specs')) : [];
-      const [baseCache, headCache] = [new Map<string, ParsedFile | undefined>(), new Map<string, ParsedFile | undefined>()];
+      const cache = newInputsCache();
       for (const api of baseApis) {
         if (headApis.includes(api)) {
-          const before = specInputs(join(baseRoot!, 'specs'), api, baseCache);
-          const after = specInputs(join(headRoot!, 'specs'), api, headCache);
+          const before = specInputs(join(baseRoot!, 'specs'), api, cache);
+          const after = specInputs(join(headRoot!, 'specs'), api, cache);
           if (before !== undefined && before === after) {
             for (const side of [base, head]) {
               side.identical!.add(api);
@@ -135,6 +134,17 @@ interface ParsedFile {
   refs: string[];
 }
 
+/** The `$ref` targets of one file's text, by the hash of that text: a file with the same bytes on both sides is parsed once. */
+type RefsByContent = Map<string, string[] | undefined>;
+
+/** Parsed files by absolute path, and their refs by content; share one between the APIs of a review. */
+export interface InputsCache {
+  files: Map<string, ParsedFile | undefined>;
+  contents: RefsByContent;
+}
+
+export const newInputsCache = (): InputsCache => ({ files: new Map(), contents: new Map() });
+
 /**
  * A fingerprint of everything an API's bundle is made of: each file its `openapi.yaml` reaches
  * through `$ref`s (relative to `specsDir`, so that two checkouts compare) with a hash of its
@@ -142,17 +152,18 @@ interface ParsedFile {
  * sides of a review), so equal fingerprints mean equal bundles. Undefined when a `$ref` is
  * remote or points at a file that is missing or not YAML: then the spec must be bundled.
  *
- * @param cache - Parsed files by absolute path, shared by the APIs of one side (specs/shared is read once).
+ * @param cache - Shared by the APIs of both sides: specs/shared is read once per side and a file
+ *   whose bytes did not change is parsed once, so a review of 50 APIs parses about 50 files.
  */
-export function specInputs(specsDir: string, api: string, cache: Map<string, ParsedFile | undefined> = new Map()): string | undefined {
+export function specInputs(specsDir: string, api: string, cache: InputsCache = newInputsCache()): string | undefined {
   const seen = new Map<string, string>();
   const pending = [join(specsDir, api, 'openapi.yaml')];
   // Bounded: each file is visited once, and specs/ holds finitely many.
   while (pending.length > 0) {
     const file = pending.pop()!;
     if (seen.has(file)) continue;
-    if (!cache.has(file)) cache.set(file, parseFile(file));
-    const parsed = cache.get(file);
+    if (!cache.files.has(file)) cache.files.set(file, readInputFile(file, cache.contents));
+    const parsed = cache.files.get(file);
     if (!parsed) return undefined;
     seen.set(file, parsed.hash);
     pending.push(...parsed.refs);
@@ -160,16 +171,34 @@ export function specInputs(specsDir: string, api: string, cache: Map<string, Par
   return [...seen].map(([file, hash]) => `${relative(specsDir, file)} ${hash}`).sort().join('\n');
 }
 
-function parseFile(file: string): ParsedFile | undefined {
+function readInputFile(file: string, contents: RefsByContent): ParsedFile | undefined {
   let text: string;
-  let document: unknown;
   try {
     text = readFileSync(file, 'utf8');
-    document = parse(text);
   } catch {
     return undefined;
   }
-  const refs: string[] = [];
+  const hash = createHash('sha256').update(text).digest('hex');
+  if (!contents.has(hash)) contents.set(hash, refTargets(text));
+  const targets = contents.get(hash);
+  if (!targets) return undefined;
+  try {
+    return { hash, refs: targets.map((target) => resolve(dirname(file), decodeURI(target))) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The file part of every `$ref` in a YAML or JSON text (local `#/...` refs left out); undefined when it does not parse or a ref is remote. */
+function refTargets(text: string): string[] | undefined {
+  let document: unknown;
+  try {
+    // Redocly's own YAML parser (js-yaml): the one the bundler reads these files with, and fast.
+    document = parseYaml(text);
+  } catch {
+    return undefined;
+  }
+  const targets: string[] = [];
   const stack: unknown[] = [document];
   while (stack.length > 0) {
     const node = stack.pop();
@@ -181,16 +210,12 @@ function parseFile(file: string): ParsedFile | undefined {
           if (target === '') continue;
           // A remote document may change between two runs: no fingerprint can vouch for it.
           if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return undefined;
-          try {
-            refs.push(resolve(dirname(file), decodeURI(target)));
-          } catch {
-            return undefined;
-          }
+          targets.push(target);
         } else stack.push(value);
       }
     }
   }
-  return { hash: createHash('sha256').update(text).digest('hex'), refs };
+  return targets;
 }
 
 /**
