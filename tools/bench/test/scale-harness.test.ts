@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bundleApi, lintSpecs, repoRoot } from '@carrier-api/spec-kit';
 import { cloneSpec, copyName, copyPackages, growTo, listSpecApis, newApiCommand, pickScaffold, renameApi, retitle, type Scaffold } from '../src/scale/grow.ts';
-import { editSpecDescription, readSummary } from '../src/scale/measure.ts';
+import { childCpuSeconds, editSpecDescription, medianOf, readSummary } from '../src/scale/measure.ts';
 import { copyCommit, copyWorkingTree, shareToolCaches } from '../src/scale/workspace.ts';
 import { judge, type Column } from '../src/scale/table.ts';
 
@@ -169,6 +169,24 @@ describe('copies of the workspace', () => {
   });
 });
 
+describe('childCpuSeconds', () => {
+  it("adds the children's user and system time of bash's times output", () => {
+    expect(childCpuSeconds('0m0.010s 0m0.002s\n1m2.500s 0m0.250s\n')).toBeCloseTo(62.75, 5);
+    expect(() => childCpuSeconds('')).toThrow(/cannot read/);
+  });
+});
+
+describe('medianOf', () => {
+  it('returns the middle run by its measure and every measure in the order taken', () => {
+    const values = [5, 1, 9];
+    let index = 0;
+    expect(medianOf(3, () => ({ run: index, value: values[index++]! }), (run) => run.value)).toEqual({ median: { run: 0, value: 5 }, all: [5, 1, 9] });
+    index = 0;
+    expect(medianOf(2, () => values[index++]!, (value) => value).median).toBe(1);
+    expect(() => medianOf(0, () => 1, (value) => value)).toThrow(/positive integer/);
+  });
+});
+
 describe('readSummary and judge', () => {
   const summary = {
     tasks: [
@@ -192,15 +210,15 @@ describe('readSummary and judge', () => {
       noop: build(1),
       edit: build(10, ['a']),
       mock: { apis, importMs: 1, startMockMs: 1, untilAllAnswerMs: 2000, load: 1 },
-      review: { seconds: review, changed: ['x'], apis, load: 1 },
+      review: { seconds: review, cpuSeconds: review, changed: ['x'], apis, load: 1 },
     });
     const rows = judge([column(5, 6, 100), column(50, 7, 301)]);
     expect(rows.map((row) => [row.measure, row.pass])).toEqual([
       ['cold build', false],
       ['no-op build', true],
       ['one-spec edit rebuild', true],
-      ['startMock() until all answer', true],
-      ['spec review, one spec changed', true],
+      ['startMock() until all answer (median of 3)', true],
+      ['spec review, one spec changed (median of 3)', true],
     ]);
     expect(judge([column(5, 6, 100), column(50, 10, 100)])[4]!.pass).toBe(false);
   });

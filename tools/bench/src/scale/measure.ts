@@ -102,10 +102,20 @@ export function probeMocks(root: string): MockRun {
 /** One spec review (`spec-diff --base HEAD`, the working tree as head). */
 export interface ReviewRun {
   seconds: number;
+  /** User + system CPU seconds of spec-diff and every process it started (oasdiff, the JVM): steadier than wall-clock time on a shared machine. */
+  cpuSeconds: number;
   /** APIs the review found changed (compared and generated). */
   changed: string[];
   apis: number;
   load: number;
+}
+
+/** bash's `times` output (two lines: the shell's own, then its children's) as CPU seconds of the children. */
+export function childCpuSeconds(times: string): number {
+  const children = times.trim().split('\n').pop() ?? '';
+  const parts = [...children.matchAll(/(\d+)m([\d.]+)s/g)];
+  if (parts.length !== 2) throw new Error(`cannot read bash times output: ${JSON.stringify(times)}`);
+  return parts.reduce((sum, part) => sum + Number(part[1]) * 60 + Number(part[2]), 0);
 }
 
 /**
@@ -117,17 +127,36 @@ export function timeSpecReview(root: string): ReviewRun {
   const tsx = join(root, 'tools', 'spec-review', 'node_modules', '.bin', 'tsx');
   const load = loadavg()[0]!;
   const started = performance.now();
-  const result = spawnSync(tsx, [join(root, 'tools', 'spec-review', 'src', 'cli', 'spec-diff.ts'), '--base', 'HEAD', '--format', 'json'], {
+  // bash's `times` adds up the CPU time of spec-diff and of every process it waited for; it goes to fd 3, apart from spec-diff's stderr.
+  const script = '"$0" "$1" --base HEAD --format json && times >&3';
+  const result = spawnSync('bash', ['-c', script, tsx, join(root, 'tools', 'spec-review', 'src', 'cli', 'spec-diff.ts')], {
     cwd: root,
     encoding: 'utf8',
     env: copyEnv(),
     maxBuffer: 256 * 1024 * 1024,
     timeout: 10 * 60_000,
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });
   const seconds = (performance.now() - started) / 1000;
   if (result.status !== 0) throw new Error(`spec-diff failed: ${result.stderr.trim().split('\n').slice(-20).join('\n')}`);
   const review = JSON.parse(result.stdout) as { apis: { api: string; status: string }[] };
-  return { seconds, load, apis: review.apis.length, changed: review.apis.filter((api) => api.status !== 'unchanged').map((api) => api.api) };
+  const cpuSeconds = childCpuSeconds(String(result.output[3] ?? ''));
+  return { seconds, cpuSeconds, load, apis: review.apis.length, changed: review.apis.filter((api) => api.status !== 'unchanged').map((api) => api.api) };
+}
+
+/**
+ * The run with the median of `measure` out of `runs` runs of `take` (the lower middle for an even
+ * count). On a machine shared with other builds one run can land in a burst of load; the median
+ * of three is what the table shows, the spread beside it.
+ *
+ * @returns The median run and every run's measure, in the order taken.
+ */
+export function medianOf<T>(runs: number, take: () => T, measure: (run: T) => number): { median: T; all: number[] } {
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`runs must be a positive integer, got ${runs}`);
+  const taken: T[] = [];
+  for (let index = 0; index < runs; index++) taken.push(take());
+  const sorted = [...taken].sort((a, b) => measure(a) - measure(b));
+  return { median: sorted[Math.floor((sorted.length - 1) / 2)]!, all: taken.map(measure) };
 }
 
 /** Size in bytes of a folder (the turbo cache), for the closing note. */

@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { copyPackages, growTo, listSpecApis, newApiCommand, pickScaffold, type Scaffold } from './grow.ts';
-import { editSpecDescription, folderBytes, probeMocks, timeSpecReview, turboBuild } from './measure.ts';
+import { editSpecDescription, folderBytes, medianOf, probeMocks, timeSpecReview, turboBuild } from './measure.ts';
 import { commitAll, copyCommit, copyWorkingTree, installOffline, run, shareToolCaches } from './workspace.ts';
 import { formatTable, judge, type Column, type Row } from './table.ts';
 
@@ -53,14 +53,16 @@ function measure(root: string, cacheDir: string, editApi: string): Column {
   const cold = turboBuild(root, cacheDir, { clearCache: true });
   log(`${apis} APIs: cold build ${cold.seconds.toFixed(1)} s (${cold.missed.length} tasks ran); no-op build`);
   const noop = turboBuild(root, cacheDir);
-  log(`${apis} APIs: startMock() of every API`);
-  const mock = probeMocks(root);
+  log(`${apis} APIs: startMock() of every API (3 runs)`);
+  const mocks = medianOf(3, () => probeMocks(root), (run) => run.untilAllAnswerMs);
+  const mock = { ...mocks.median, spreadMs: mocks.all };
   log(`${apis} APIs: one-spec edit (${editApi}) and rebuild`);
   const restore = editSpecDescription(root, editApi);
   try {
     const edit = turboBuild(root, cacheDir);
-    log(`${apis} APIs: spec review of the edit`);
-    const review = timeSpecReview(root);
+    log(`${apis} APIs: spec review of the edit (3 runs)`);
+    const reviews = medianOf(3, () => timeSpecReview(root), (run) => run.seconds);
+    const review = { ...reviews.median, spreadSeconds: reviews.all };
     return { apis, packages: cold.tasks, cold, noop, edit, mock, review };
   } finally {
     restore();
@@ -103,7 +105,8 @@ try {
     }
     const editMisses = column.edit.missed;
     console.log(`- ${column.apis} APIs, one-spec edit re-ran ${editMisses.length} of ${column.edit.tasks} tasks: ${editMisses.length > 12 ? `${editMisses.slice(0, 12).join(', ')}, ...` : editMisses.join(', ')}`);
-    console.log(`- ${column.apis} APIs, mock: importing @carrier-api/mock took ${column.mock.importMs.toFixed(0)} ms, startMock() ${column.mock.startMockMs.toFixed(0)} ms`);
+    console.log(`- ${column.apis} APIs, mock (median of 3): importing @carrier-api/mock took ${column.mock.importMs.toFixed(0)} ms, startMock() ${column.mock.startMockMs.toFixed(0)} ms; until all answered, each run: ${(column.mock.spreadMs ?? []).map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`);
+    console.log(`- ${column.apis} APIs, spec review (median of 3), each run: ${(column.review.spreadSeconds ?? []).map((value) => `${value.toFixed(1)} s`).join(', ')}`);
   }
   if (scaffoldName) console.log(`\nNew APIs scaffolded with: ${scaffoldName}. Turbo cache of the copy: ${(folderBytes(cacheDir) / 1024 / 1024).toFixed(0)} MB in ${cacheDir}.`);
   failed = rows.some((row) => row.pass === false);

@@ -10,8 +10,10 @@ export interface Column {
   cold: BuildRun;
   noop: BuildRun;
   edit: BuildRun;
-  mock: MockRun;
-  review: ReviewRun;
+  /** The median of three runs; `spreadMs`: each run's time until all answered. */
+  mock: MockRun & { spreadMs?: number[] };
+  /** The median of three runs; `spreadSeconds`: each run's time. */
+  review: ReviewRun & { spreadSeconds?: number[] };
 }
 
 /** One measure across the columns. */
@@ -30,7 +32,8 @@ const seconds = (value: number) => `${value.toFixed(1)} s`;
  * The rows, judged on the last (largest) column against the issue's goals at 50 APIs: cold build
  * ≤ 5 min, no-op ≤ 3 s, one-spec edit ≤ 20 s, every mock answering ≤ 3 s. The spec review has no
  * number in the issue; its goal here is that its cost follows the change, not the number of APIs:
- * at most 1.5 times the first column's (it needs two columns to be judged).
+ * at most 1.5 times the first column's CPU time (wall-clock time on two shared cores swings by
+ * more than that with the other builds; it needs two columns to be judged).
  */
 export function judge(columns: Column[]): Row[] {
   const last = columns.at(-1)!;
@@ -46,16 +49,16 @@ export function judge(columns: Column[]): Row[] {
       pass: last.edit.seconds <= 20,
     },
     {
-      measure: 'startMock() until all answer',
+      measure: 'startMock() until all answer (median of 3)',
       cells: columns.map((c) => `${seconds(c.mock.untilAllAnswerMs / 1000)}, ${c.mock.apis} APIs${load(c.mock.load)}`),
       goal: '≤ 3 s',
       pass: last.mock.untilAllAnswerMs <= 3000 && last.mock.apis === last.apis,
     },
     {
-      measure: 'spec review, one spec changed',
-      cells: columns.map((c) => `${seconds(c.review.seconds)}, ${c.review.changed.length} of ${c.review.apis} reviewed${load(c.review.load)}`),
-      goal: '≤ 1.5 × 5-API time',
-      pass: columns.length < 2 ? undefined : last.review.seconds <= 1.5 * first.review.seconds && last.review.changed.length === 1,
+      measure: 'spec review, one spec changed (median of 3)',
+      cells: columns.map((c) => `${seconds(c.review.seconds)} (${c.review.cpuSeconds.toFixed(1)} CPU s), ${c.review.changed.length} of ${c.review.apis} reviewed${load(c.review.load)}`),
+      goal: 'CPU ≤ 1.5 × 5-API CPU',
+      pass: columns.length < 2 ? undefined : last.review.cpuSeconds <= 1.5 * first.review.cpuSeconds && last.review.changed.length === 1,
     },
   ];
 }
