@@ -74,8 +74,8 @@ export function renderPackageJson(api: string, kind: PackageKind, identity: Pack
     dependencies: kind === 'client' ? { '@carrier-api/runtime': 'workspace:^', 'openapi-fetch': '^0.17.0' } : { '@carrier-api/runtime': 'workspace:^' },
     devDependencies:
       kind === 'client'
-        ? { '@carrier-api/client-gen': 'workspace:*', '@carrier-api/mock': 'workspace:*', tsup: '8.5.1' }
-        : { '@carrier-api/mock': 'workspace:*', '@carrier-api/sdk-gen': 'workspace:*', tsup: '8.5.1' },
+        ? { '@carrier-api/client-gen': 'workspace:*', '@carrier-api/mock': 'workspace:*', '@carrier-api/package-check': 'workspace:*', tsup: '8.5.1' }
+        : { '@carrier-api/mock': 'workspace:*', '@carrier-api/package-check': 'workspace:*', '@carrier-api/sdk-gen': 'workspace:*', tsup: '8.5.1' },
     publishConfig: { access: 'public' },
     repository: { type: 'git', url: 'git+https://github.com/carrier-api/carrier-api.git', directory: dir },
   });
