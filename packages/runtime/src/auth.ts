@@ -94,7 +94,8 @@ export function createAuthProvider(
   };
   return {
     headers: () => {
-      const fresh = manager.freshAccessToken();
+      // A TokenManager of an older runtime copy (shared between clients) has no freshAccessToken.
+      const fresh = typeof manager.freshAccessToken === 'function' ? manager.freshAccessToken() : undefined;
       return fresh === undefined ? manager.getAccessToken().then(headersOf) : headersOf(fresh);
     },
     renewAfterUnauthorized: (headers) => {

@@ -55,11 +55,12 @@ export interface CarrierFetchOptions {
   /** The fetch to send with (undici's, a test double...). Default: globalThis.fetch. */
   fetch?: typeof globalThis.fetch;
   /**
-   * Time limit of one attempt in ms, until the response headers arrive; the body is read under
-   * your own `signal` only. With Node's fetch and 5 s or more, undici's headers timeout counts
-   * it once the request is sent (see createTimeoutDispatcher). A timed-out attempt of a read or
-   * of a call carrying an Idempotency-Key is retried with the same key; the last one ends in a
-   * CarrierTimeoutError. Default 30 000; `false`: none.
+   * Time limit of one attempt in ms, until the response headers arrive. With Node's fetch and
+   * 5 s or more, undici's headers timeout counts it once the request is sent, and no pause in the
+   * body may be longer (see createTimeoutDispatcher). The body is always read within the
+   * deadline and your `signal`. A timed-out attempt of a read or of a call carrying an
+   * Idempotency-Key is retried with the same key; the last one ends in a CarrierTimeoutError.
+   * Default 30 000; `false`: none.
    */
   timeout?: number | false;
   /**
@@ -189,12 +190,13 @@ function toRecord(source: HeadersInit | undefined): HeaderRecord {
     return out;
   }
   if (Array.isArray(source)) {
-    for (const [name, value] of source as [string, string][]) out[name.toLowerCase()] = value;
+    for (const [name, value] of source as [string, string][]) out[name.toLowerCase()] = String(value).trim();
     return out;
   }
+  // Trimmed as a Headers object would: what the platform sends is what the checks below see.
   for (const name in source) {
     const value = (source as HeaderRecord)[name];
-    if (value !== undefined) out[name.toLowerCase()] = String(value);
+    if (value !== undefined) out[name.toLowerCase()] = String(value).trim();
   }
   return out;
 }
@@ -326,7 +328,8 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
     if (operation?.requestMediaType === FORM_MEDIA_TYPE) body = asForm(body, headers);
 
     // An empty key is no key: the server would treat it as absent, and a retry could charge twice.
-    if (operation?.idempotencyKey && !headers['idempotency-key']) headers['idempotency-key'] = crypto.randomUUID();
+    // (Blank too: fetch trims header values, and a key of spaces goes out empty.)
+    if (operation?.idempotencyKey && !headers['idempotency-key']?.trim()) headers['idempotency-key'] = crypto.randomUUID();
     const rule = operation?.requestReference;
     let requestReference: string | undefined;
     if (rule) {
@@ -381,25 +384,26 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
       if (remaining !== undefined && remaining <= 0) throw fail(new CarrierTimeoutError(context, 'deadline', deadline!, secrets()), 'timeout', attemptStarted);
       context.attempts += 1;
 
-      // The attempt's limit: undici's own headers timeout where it is precise enough and the whole
-      // attempt fits in the deadline (no signal: the cheap path, see createTimeoutDispatcher), else
-      // at most one controller and one timer, the sooner of timeout and deadline. The caller's
-      // signal is joined to it, and keeps covering the body after the headers came.
+      // The attempt's limit: undici's own headers timeout where it is precise enough and the
+      // deadline is not sooner (no signal: the cheap path, see createTimeoutDispatcher; a timer of
+      // ours still holds the deadline), else at most one controller and one timer, the sooner of
+      // timeout and deadline. The caller's signal is joined to it, and covers the body too.
       let signal = callerSignal;
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let controller: AbortController | undefined;
       let limit: 'timeout' | 'deadline' | undefined;
-      const dispatcher = timeoutDispatcher !== undefined && (remaining === undefined || remaining >= attemptTimeout! + DISPATCHER_SLACK_MS) ? timeoutDispatcher : undefined;
+      const dispatcher = timeoutDispatcher !== undefined && (remaining === undefined || remaining >= attemptTimeout!) ? timeoutDispatcher : undefined;
       if (dispatcher === undefined && (attemptTimeout !== undefined || remaining !== undefined)) {
-        const controller = new AbortController();
+        const attempt = (controller = new AbortController());
         const byDeadline = remaining !== undefined && (attemptTimeout === undefined || remaining <= attemptTimeout);
         timer = setTimeout(
           () => {
             limit = byDeadline ? 'deadline' : 'timeout';
-            controller.abort(TIMED_OUT);
+            attempt.abort(TIMED_OUT);
           },
           byDeadline ? remaining : attemptTimeout,
         );
-        signal = callerSignal ? AbortSignal.any([callerSignal, controller.signal]) : controller.signal;
+        signal = callerSignal ? AbortSignal.any([callerSignal, attempt.signal]) : attempt.signal;
       }
       if (onEvent) emit({ ...eventBase(attemptStarted), type: 'request', headers: redactHeaders(attemptHeaders, secrets(), apiKeyHeader) });
 
@@ -410,8 +414,18 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
         if (signal) requestInit.signal = signal;
         if (redirect !== undefined) requestInit.redirect = redirect;
         if (dispatcher !== undefined) (requestInit as RequestInit & { dispatcher: TimeoutDispatcher }).dispatcher = dispatcher;
-        response = await (sendsRequests ? send(new Request(url, requestInit)) : send(url, requestInit));
+        const sent = sendsRequests ? send(new Request(url, requestInit)) : send(url, requestInit);
+        if (dispatcher === undefined) response = await sent;
+        else {
+          // undici's headers timeout starts only once the request is on a socket, and a global
+          // dispatcher of the caller's may ignore it: the deadline still ends the call (the
+          // request itself is left to undici's own limits).
+          const answer = await withinLimits(sent, undefined, deadlineAt);
+          if (answer === PAST_DEADLINE) throw fail(new CarrierTimeoutError(context, 'deadline', deadline!, secrets()), 'timeout', attemptStarted);
+          response = answer as Response;
+        }
       } catch (error) {
+        if (error instanceof CarrierTimeoutError) throw error;
         if (callerSignal?.aborted) throw fail(new CarrierAbortError(context, callerSignal.reason, secrets()), 'aborted', attemptStarted);
         if (dispatcher !== undefined && isHeadersTimeout(error)) limit = 'timeout';
         if (limit === 'deadline') throw fail(new CarrierTimeoutError(context, 'deadline', deadline!, secrets()), 'timeout', attemptStarted);
@@ -467,7 +481,7 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
       if (operation) {
         context.requestId = readRequestId(response.headers);
         try {
-          response = await settleResponse(response, { operation, context, secrets, maxBytes: maxResponseBytes, callerSignal, deadlineAt, deadlineMs: deadline, validate: validateResponses, watchBody: dispatcher === undefined });
+          response = await settleResponse(response, { operation, context, secrets, maxBytes: maxResponseBytes, callerSignal, deadlineAt, deadlineMs: deadline, validate: validateResponses, watchBody: dispatcher === undefined || deadlineAt !== undefined, abortAttempt: controller === undefined ? undefined : () => controller!.abort(TIMED_OUT) });
         } catch (error) {
           throw fail(error as CarrierError, error instanceof CarrierParseError ? `unreadable answer (${error.reason})` : 'error', attemptStarted);
         }
@@ -570,12 +584,6 @@ export interface ClientOptions<TAuth> extends Omit<CarrierFetchOptions, 'definit
 
 /** The shortest attempt timeout left to undici: its headers timer ticks about every 0.5 s. */
 const DISPATCHER_MIN_TIMEOUT_MS = 5_000;
-/**
- * How much longer than `timeout` an attempt on the undici path can take: undici's 10 s connect
- * timeout, and up to 1 s of its timer's coarseness. An attempt that the deadline could end
- * sooner uses a timer of ours instead.
- */
-const DISPATCHER_SLACK_MS = 11_000;
 /** Where undici (Node's fetch, and the npm package) keeps the process's dispatcher: `setGlobalDispatcher` writes it. */
 const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 /** The fetch of the platform, as it was when the runtime loaded (a later polyfill is not Node's). */

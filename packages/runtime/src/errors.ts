@@ -1,4 +1,4 @@
-import { redactCause, redactText, redactValue } from './redact.js';
+import { redactCause, redactText, redactValue, variants } from './redact.js';
 
 /** Where a failed call came from; never carries credentials. */
 export interface RequestContext {
@@ -254,7 +254,7 @@ export class CarrierParseError extends CarrierError {
     this.contentType = detail.contentType === undefined ? undefined : redactText(detail.contentType, secrets);
     this.reason = reason;
     // Redacted before it is cut: a secret across the cut is masked whole, never half shown.
-    const longest = secrets.reduce((max, secret) => Math.max(max, secret.length * 3), 0);
+    const longest = secrets.reduce((max, secret) => Math.max(max, ...variants(secret).map((form) => form.length)), 0);
     this.text = redactText(text.slice(0, PARSE_ERROR_EXCERPT_CHARS + longest), secrets).slice(0, PARSE_ERROR_EXCERPT_CHARS);
   }
 }

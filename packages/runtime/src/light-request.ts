@@ -52,8 +52,9 @@ function mergeInto(target: Record<string, string>, source: HeaderSource): void {
     const value = source[name];
     const key = name.toLowerCase();
     if (value === null) delete target[key];
-    else if (Array.isArray(value)) for (const item of value) target[key] = target[key] === undefined ? String(item) : `${target[key]}, ${String(item)}`;
-    else if (value !== undefined) target[key] = String(value);
+    // Trimmed as Headers (what openapi-fetch builds) trims them.
+    else if (Array.isArray(value)) for (const item of value) target[key] = target[key] === undefined ? String(item).trim() : `${target[key]}, ${String(item).trim()}`;
+    else if (value !== undefined) target[key] = String(value).trim();
   }
 }
 

@@ -29,9 +29,11 @@ export interface SettleOptions {
   /**
    * The body can stall without anyone noticing: a fetch of the caller's, or a short timeout.
    * Its read then races the deadline and the caller's signal. False on Node's fetch with the
-   * timeout dispatcher: undici's `bodyTimeout` and the signal given to fetch end a stalled body.
+   * timeout dispatcher and no deadline: undici's `bodyTimeout` and the signal given to fetch end a stalled body.
    */
   watchBody: boolean;
+  /** Ends the attempt's request when the deadline or the caller's signal wins the race for its body. */
+  abortAttempt?: (() => void) | undefined;
 }
 
 /** Statuses whose Response cannot carry a body (the Response constructor refuses one). */
@@ -79,7 +81,13 @@ export async function settleResponse(response: Response, options: SettleOptions)
     }
     const schema = options.validate ? schemaFor(operation, response.status) : undefined;
     if (schema !== undefined) {
-      const issues = options.validate!({ operationId: operation.operationId, status: response.status, schema, body });
+      let issues: readonly ResponseIssue[];
+      try {
+        issues = options.validate!({ operationId: operation.operationId, status: response.status, schema, body });
+      } catch (error) {
+        // The validator failed, not the body: still a typed error, with the call's key (the 2xx may have charged).
+        throw new CarrierParseError(response.status, text, context, error, options.secrets(), { reason: 'schema', contentType: contentType(), message: `validateResponses failed on ${operation.operationId}'s ${response.status} answer` });
+      }
       if (issues.length > 0) throw new CarrierResponseValidationError(response.status, text, context, options.secrets(), contentType(), issues, schema);
     }
     return settled(response, text, body);
@@ -104,8 +112,13 @@ function readText(
     return (response.body?.cancel() ?? Promise.resolve()).catch(() => undefined).then(() => Promise.reject(parseError('too-large', '')));
   }
   if (!response.body) return Promise.resolve('');
-  if (maxBytes !== undefined && !Number.isFinite(declared)) return readChunks(response.body, options, parseError);
-  const reading = nativeText.call(response);
+  // The declared length bounds what is read only when the body is not decoded on the way (a
+  // gzip body's Content-Length is its compressed size): otherwise count the bytes as they come.
+  const encoding = response.headers.get('content-encoding');
+  const lengthIsTheBody = Number.isFinite(declared) && (encoding === null || encoding === 'identity');
+  if (maxBytes !== undefined && !lengthIsTheBody) return readChunks(response.body, options, parseError);
+  // Not Response.prototype.text: a fetch of the caller's may answer with another Response class.
+  const reading = response.text();
   return (options.watchBody ? withinCallLimits(reading, options) : reading).catch((error: unknown) => {
     if (error instanceof CarrierTimeoutError || error instanceof CarrierAbortError) throw error;
     if (options.callerSignal?.aborted) throw new CarrierAbortError(options.context, options.callerSignal.reason, options.secrets());
@@ -176,7 +189,6 @@ function decodeUtf8(chunks: readonly Uint8Array[]): string {
   return utf8.decode(all);
 }
 
-const nativeText: (this: Response) => Promise<string> = Response.prototype.text;
 /** `json()` has nothing parsed to give: the body is parsed when asked (an error status's body). */
 const NOT_PARSED = Symbol('not parsed');
 /** What settleResponse read of an answer; its body methods answer from it. */
@@ -193,7 +205,8 @@ function settledText(this: Response): Promise<string> {
 }
 function settledJson(this: Response): Promise<unknown> {
   const { text, parsed } = settledBodies.get(this)!;
-  return parsed === NOT_PARSED ? Promise.resolve().then(() => JSON.parse(text)) : Promise.resolve(parsed);
+  // An empty settled body is a documented empty success: no data.
+  return parsed === NOT_PARSED ? Promise.resolve().then(() => (text === '' ? undefined : JSON.parse(text))) : Promise.resolve(parsed);
 }
 function settledArrayBuffer(this: Response): Promise<ArrayBuffer> {
   return Promise.resolve(new TextEncoder().encode(settledBodies.get(this)!.text).buffer as ArrayBuffer);
@@ -201,6 +214,17 @@ function settledArrayBuffer(this: Response): Promise<ArrayBuffer> {
 function settledBlob(this: Response): Promise<Blob> {
   return Promise.resolve(new Blob([settledBodies.get(this)!.text], { type: this.headers.get('content-type') ?? '' }));
 }
+/** `body` and `bodyUsed` as if unread (openapi-fetch's `parseAs: 'stream'`): a new stream of what was read. */
+const settledBodyProperties: PropertyDescriptorMap = {
+  body: {
+    get(this: Response) {
+      const { text } = settledBodies.get(this)!;
+      return text === '' ? null : new Blob([text]).stream();
+    },
+    configurable: true,
+  },
+  bodyUsed: { value: false, configurable: true },
+};
 
 /**
  * `response`, whose body was read into `text`, answering `text()`, `json()`, `arrayBuffer()`
@@ -215,19 +239,21 @@ function settled(response: Response, text: string, parsed: unknown): Response {
   target.json = settledJson;
   target.arrayBuffer = settledArrayBuffer;
   target.blob = settledBlob;
+  Object.defineProperties(response, settledBodyProperties);
   return response;
 }
 
 /** A copy of a settled answer (status, headers, URL), itself settled with the same body. */
 export function cloneSettled(response: Response): Response {
-  const { text, parsed } = settledBodies.get(response)!;
+  const { text } = settledBodies.get(response)!;
   const headers = new Headers(response.headers);
   // The copy's body is the decoded text: the original's length and encoding no longer describe it.
   headers.delete('content-encoding');
   headers.delete('content-length');
   const copy = new Response(text === '' || NULL_BODY_STATUSES.has(response.status) ? null : text, { status: response.status, statusText: response.statusText, headers });
   Object.defineProperty(copy, 'url', { value: response.url, enumerable: true });
-  return settled(copy, text, parsed);
+  // Parsed again when asked: a middleware changing its copy's data must not change the caller's.
+  return settled(copy, text, NOT_PARSED);
 }
 
 /** `reading`, unless the call's deadline or the caller's signal comes first. */
@@ -235,8 +261,10 @@ function withinCallLimits(reading: Promise<string>, options: SettleOptions): Pro
   const { callerSignal, deadlineAt } = options;
   if (callerSignal === undefined && deadlineAt === undefined) return reading;
   return new Promise((resolve, reject) => {
-    const onAbort = () => finish(() => reject(new CarrierAbortError(options.context, callerSignal!.reason, options.secrets())));
-    const timer = deadlineAt === undefined ? undefined : setTimeout(() => finish(() => reject(new CarrierTimeoutError(options.context, 'deadline', options.deadlineMs!, options.secrets()))), Math.max(0, deadlineAt - Date.now()));
+    // The read lost: its request is ended too (where there is an attempt to abort), not left open.
+    const lost = (error: Error) => finish(() => (options.abortAttempt?.(), reject(error)));
+    const onAbort = () => lost(new CarrierAbortError(options.context, callerSignal!.reason, options.secrets()));
+    const timer = deadlineAt === undefined ? undefined : setTimeout(() => lost(new CarrierTimeoutError(options.context, 'deadline', options.deadlineMs!, options.secrets())), Math.max(0, deadlineAt - Date.now()));
     function finish(settle: () => void) {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onAbort);

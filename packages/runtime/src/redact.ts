@@ -8,7 +8,7 @@ export type SecretSource = () => readonly string[];
  * The forms in which a secret can come back from a server or a library: as sent, JSON-escaped,
  * percent-encoded (a URL or a form body echoed back) and form-encoded (spaces as `+`).
  */
-function variants(secret: string): string[] {
+export function variants(secret: string): string[] {
   const forms = new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
   return [...forms].filter((form) => form.length > 0);
 }
