@@ -7,4 +7,8 @@ export function apiTypeName(api: string): string {
     .join('');
 }
 
+/** The light client's factory of an API: `createPaymentsClient`. */
 export const clientFactoryName = (api: string) => `create${apiTypeName(api)}Client`;
+
+/** The SDK's factory of an API: `createPaymentsSdk`. */
+export const sdkFactoryName = (api: string) => `create${apiTypeName(api)}Sdk`;

@@ -1,4 +1,4 @@
-import { apiTypeName, clientFactoryName } from '@carrier-api/client-gen';
+import { apiTypeName, clientFactoryName, sdkFactoryName } from '@carrier-api/client-gen';
 
 /** The two packages every API of specs/ has. */
 export type PackageKind = 'client' | 'sdk';
@@ -9,8 +9,7 @@ export function packageOf(api: string, kind: PackageKind): { name: string; dir: 
   return { name: `@carrier-api/${folder}`, dir: `packages/${folder}` };
 }
 
-export const sdkFactoryName = (api: string) => `create${apiTypeName(api)}Sdk`;
-export { apiTypeName, clientFactoryName };
+export { apiTypeName, clientFactoryName, sdkFactoryName };
 
 /** What a package.json says that is the API's own: kept as it is when the boilerplate is refreshed. */
 export interface PackageIdentity {

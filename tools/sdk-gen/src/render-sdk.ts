@@ -1,7 +1,7 @@
 import type { OpenApiDocument } from '@carrier-api/spec-kit';
-import { apiTypeName, buildApiDefinition, generatedHeader, renderDefinition, renderRuntimeReexports } from '@carrier-api/client-gen';
+import { apiTypeName, buildApiDefinition, generatedHeader, renderDefinition, renderRuntimeReexports, sdkFactoryName } from '@carrier-api/client-gen';
 
-export const sdkFactoryName = (api: string) => `create${apiTypeName(api)}Sdk`;
+export { sdkFactoryName };
 
 /** The files added next to the typescript-fetch sources: the runtime definition and the factory. */
 export function renderSdkFactory(api: string, document: OpenApiDocument): Record<string, string> {
