@@ -3,7 +3,7 @@ import { createAuthProvider, type ApiKeyAuth, type AuthProvider, type OAuth2Auth
 import { CarrierAbortError, CarrierNetworkError, CarrierParseError, CarrierTimeoutError, CarrierValidationError, type CarrierError, type RequestContext } from './errors.js';
 import { isLightRequest } from './light-request.js';
 import { errorFromResponse } from './result.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, cloneSettled, isSettled, settleResponse, type ResponseValidator } from './read-response.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, cloneSettled, isSettled, setSettledClone, settleResponse, type ResponseValidator } from './read-response.js';
 import { redactHeaders, redactText } from './redact.js';
 import { assertRequestReference, generateRequestReference } from './request-reference.js';
 import { backoffDelay, isSafeToRetry, parseRetryAfter, resolveRetryPolicy, type RetryOptions } from './retry.js';
@@ -135,10 +135,14 @@ async function jsonOrParseError(this: Response): Promise<unknown> {
   }
 }
 
+setSettledClone((response) => cloneKeepingContext.call(response));
+
 function remember(response: Response, entry: Remembered): void {
   remembered.set(response, entry);
-  // A 2xx read by settleResponse already holds its parsed body; any other body is parsed when asked.
+  // A 2xx read by settleResponse already holds its parsed body and a clone that keeps the
+  // context (setSettledClone): nothing more to set on the call's hot path.
   const settledAnswer = isSettled(response);
+  if (settledAnswer && response.ok && response.clone !== nativeClone) return;
   if (!response.ok || !settledAnswer) response.json = jsonOrParseError;
   if (settledAnswer || response.clone === nativeClone) {
     response.clone = cloneKeepingContext;
@@ -391,6 +395,8 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
       let signal = callerSignal;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let controller: AbortController | undefined;
+      // The deadline's one timer on undici's path, for the headers and then the body.
+      let watch: DeadlineWatch | undefined;
       let limit: 'timeout' | 'deadline' | undefined;
       const dispatcher = timeoutDispatcher !== undefined && (remaining === undefined || remaining >= attemptTimeout!) ? timeoutDispatcher : undefined;
       if (dispatcher === undefined && (attemptTimeout !== undefined || remaining !== undefined)) {
@@ -420,7 +426,8 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
           // undici's headers timeout starts only once the request is on a socket, and a global
           // dispatcher of the caller's may ignore it: the deadline still ends the call (the
           // request itself is left to undici's own limits).
-          const answer = await withinLimits(sent, undefined, deadlineAt);
+          watch = deadlineAt === undefined ? undefined : watchDeadline(deadlineAt);
+          const answer = watch === undefined ? await sent : await Promise.race([sent, watch.reached]);
           if (answer === PAST_DEADLINE) throw fail(new CarrierTimeoutError(context, 'deadline', deadline!, secrets()), 'timeout', attemptStarted);
           response = answer as Response;
         }
@@ -481,12 +488,13 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
       if (operation) {
         context.requestId = readRequestId(response.headers);
         try {
-          response = await settleResponse(response, { operation, context, secrets, maxBytes: maxResponseBytes, callerSignal, deadlineAt, deadlineMs: deadline, validate: validateResponses, watchBody: dispatcher === undefined || deadlineAt !== undefined, abortAttempt: controller === undefined ? undefined : () => controller!.abort(TIMED_OUT) });
+          response = await settleResponse(response, { operation, context, secrets, maxBytes: maxResponseBytes, callerSignal, deadlineAt, deadlineMs: deadline, validate: validateResponses, watchBody: dispatcher === undefined || deadlineAt !== undefined, abortAttempt: controller === undefined ? undefined : () => controller!.abort(TIMED_OUT), deadlineReached: watch?.reached });
         } catch (error) {
           throw fail(error as CarrierError, error instanceof CarrierParseError ? `unreadable answer (${error.reason})` : 'error', attemptStarted);
         }
         context.requestId = undefined;
       }
+      watch?.clear();
       remember(response, { context, response, secrets, operation });
       if (throwOnHttpError && !response.ok) throw await errorFromResponse(response);
       return response;
@@ -634,6 +642,25 @@ function isHeadersTimeout(error: unknown): boolean {
 }
 
 const ABORTED = Symbol('aborted');
+
+interface DeadlineWatch {
+  /** Resolves with PAST_DEADLINE when the deadline comes (never, once cleared). */
+  reached: Promise<typeof PAST_DEADLINE>;
+  clear(): void;
+}
+
+/**
+ * One timer for the deadline of an attempt on undici's path. Unref'd: an attempt that ends
+ * another way may leave it to fire into nothing without keeping the process alive.
+ */
+function watchDeadline(deadlineAt: number): DeadlineWatch {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const reached = new Promise<typeof PAST_DEADLINE>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, deadlineAt - Date.now()), PAST_DEADLINE);
+    (timer as { unref?: () => void }).unref?.();
+  });
+  return { reached, clear: () => clearTimeout(timer) };
+}
 const PAST_DEADLINE = Symbol('past the deadline');
 
 /**

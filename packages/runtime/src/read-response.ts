@@ -34,6 +34,8 @@ export interface SettleOptions {
   watchBody: boolean;
   /** Ends the attempt's request when the deadline or the caller's signal wins the race for its body. */
   abortAttempt?: (() => void) | undefined;
+  /** The call's own deadline timer (undici's path): used instead of a timer here. */
+  deadlineReached?: Promise<unknown> | undefined;
 }
 
 /** Statuses whose Response cannot carry a body (the Response constructor refuses one). */
@@ -140,16 +142,12 @@ async function readChunks(
   let pastDeadline = false;
   // The headers came within the attempt's timeout; a body that can stall unseen must still come
   // within the call's deadline (on undici's path, its bodyTimeout bounds every pause instead).
-  const timer =
-    !options.watchBody || options.deadlineAt === undefined
-      ? undefined
-      : setTimeout(
-          () => {
-            pastDeadline = true;
-            void reader.cancel().catch(() => undefined);
-          },
-          Math.max(0, options.deadlineAt - Date.now()),
-        );
+  const onDeadline = () => {
+    pastDeadline = true;
+    void reader.cancel().catch(() => undefined);
+  };
+  const timer = !options.watchBody || options.deadlineAt === undefined || options.deadlineReached ? undefined : setTimeout(onDeadline, Math.max(0, options.deadlineAt - Date.now()));
+  if (options.watchBody) void options.deadlineReached?.then(onDeadline);
   try {
     // Bounded: each round consumes a chunk of a finite stream, and the byte bound (when set) ends it early.
     for (;;) {
@@ -214,8 +212,12 @@ function settledArrayBuffer(this: Response): Promise<ArrayBuffer> {
 function settledBlob(this: Response): Promise<Blob> {
   return Promise.resolve(new Blob([settledBodies.get(this)!.text], { type: this.headers.get('content-type') ?? '' }));
 }
-/** `body` and `bodyUsed` as if unread (openapi-fetch's `parseAs: 'stream'`): a new stream of what was read. */
-const settledBodyProperties: PropertyDescriptorMap = {
+/** What a settled answer answers from what was read; `body` and `bodyUsed` as if unread (openapi-fetch's `parseAs: 'stream'`). */
+const settledProperties: PropertyDescriptorMap = {
+  text: { value: settledText, writable: true, configurable: true },
+  json: { value: settledJson, writable: true, configurable: true },
+  arrayBuffer: { value: settledArrayBuffer, writable: true, configurable: true },
+  blob: { value: settledBlob, writable: true, configurable: true },
   body: {
     get(this: Response) {
       const { text } = settledBodies.get(this)!;
@@ -224,7 +226,24 @@ const settledBodyProperties: PropertyDescriptorMap = {
     configurable: true,
   },
   bodyUsed: { value: false, configurable: true },
+  clone: {
+    value(this: Response) {
+      return settledClone(this);
+    },
+    writable: true,
+    configurable: true,
+  },
 };
+
+let settledClone: (response: Response) => Response = (response) => cloneSettled(response);
+/**
+ * What `clone()` of a settled answer does: the carrier fetch's, so that a copy keeps its request
+ * context (set once, when the carrier fetch loads).
+ */
+export function setSettledClone(clone: (response: Response) => Response): void {
+  settledClone = clone;
+}
+const settledPrototype: object | undefined = typeof Response === 'function' ? Object.create(Response.prototype, settledProperties) : undefined;
 
 /**
  * `response`, whose body was read into `text`, answering `text()`, `json()`, `arrayBuffer()`
@@ -234,12 +253,11 @@ const settledBodyProperties: PropertyDescriptorMap = {
  */
 function settled(response: Response, text: string, parsed: unknown): Response {
   settledBodies.set(response, { text, parsed });
-  const target = response as { -readonly [K in keyof Response]: Response[K] };
-  target.text = settledText;
-  target.json = settledJson;
-  target.arrayBuffer = settledArrayBuffer;
-  target.blob = settledBlob;
-  Object.defineProperties(response, settledBodyProperties);
+  // The platform's Response: one prototype switch (the methods and properties below, shared by
+  // every settled answer) instead of six own properties per call. Another class keeps its own
+  // prototype and gets them as own properties.
+  if (settledPrototype !== undefined && Object.getPrototypeOf(response) === Response.prototype) return Object.setPrototypeOf(response, settledPrototype) as Response;
+  Object.defineProperties(response, settledProperties);
   return response;
 }
 
@@ -262,10 +280,15 @@ function withinCallLimits(reading: Promise<string>, options: SettleOptions): Pro
   if (callerSignal === undefined && deadlineAt === undefined) return reading;
   return new Promise((resolve, reject) => {
     // The read lost: its request is ended too (where there is an attempt to abort), not left open.
+    let done = false;
     const lost = (error: Error) => finish(() => (options.abortAttempt?.(), reject(error)));
     const onAbort = () => lost(new CarrierAbortError(options.context, callerSignal!.reason, options.secrets()));
-    const timer = deadlineAt === undefined ? undefined : setTimeout(() => lost(new CarrierTimeoutError(options.context, 'deadline', options.deadlineMs!, options.secrets())), Math.max(0, deadlineAt - Date.now()));
+    const pastDeadline = () => lost(new CarrierTimeoutError(options.context, 'deadline', options.deadlineMs!, options.secrets()));
+    const timer = deadlineAt === undefined || options.deadlineReached ? undefined : setTimeout(pastDeadline, Math.max(0, deadlineAt - Date.now()));
+    void options.deadlineReached?.then(pastDeadline);
     function finish(settle: () => void) {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onAbort);
       settle();
