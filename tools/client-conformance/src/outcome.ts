@@ -12,15 +12,17 @@ export async function settle(pending: () => Promise<unknown>): Promise<Settled> 
   }
 }
 
-/**
- * The outcome class both kinds must agree on: `data`, or the typed error's name with its
- * distinguishing field (`CarrierParseError:empty`, `CarrierApiError:404`). A bare SyntaxError or
- * TypeError comes out as `untyped SyntaxError: …`, which no row expects.
- */
-export function outcomeClass(settled: Settled): string {
-  if (settled.ok) return 'data';
-  const error = settled.error as { name?: string; reason?: string; status?: number; field?: string; message?: string };
-  switch (error?.name) {
+/** What tells typed errors of one name apart: the parse failure's reason, the status, the field. */
+interface ErrorFields {
+  name?: string | undefined;
+  reason?: string | undefined;
+  status?: number | undefined;
+  field?: string | undefined;
+}
+
+/** The class of a typed error (`CarrierParseError:empty`, `CarrierApiError:404`), undefined for any other. */
+function typedClass(error: ErrorFields): string | undefined {
+  switch (error.name) {
     case 'CarrierParseError':
       return `CarrierParseError:${error.reason}`;
     case 'CarrierResponseValidationError':
@@ -30,21 +32,23 @@ export function outcomeClass(settled: Settled): string {
     case 'CarrierValidationError':
       return `CarrierValidationError:${error.field}`;
     default:
-      return `untyped ${error?.name ?? typeof error}: ${error?.message ?? String(error)}`;
+      return undefined;
   }
+}
+
+/**
+ * The outcome class both kinds must agree on: `data`, or the typed error's name with its
+ * distinguishing field (`CarrierParseError:empty`, `CarrierApiError:404`). A bare SyntaxError or
+ * TypeError comes out as `untyped SyntaxError: …`, which no row expects.
+ */
+export function outcomeClass(settled: Settled): string {
+  if (settled.ok) return 'data';
+  const error = settled.error as (ErrorFields & { message?: string }) | null | undefined;
+  return (error && typedClass(error)) ?? `untyped ${error?.name ?? typeof error}: ${error?.message ?? String(error)}`;
 }
 
 /** The outcome class a row expects. */
 export function expectedClass(expected: Expected): string {
   if (expected === 'data') return 'data';
-  switch (expected.error) {
-    case 'CarrierParseError':
-      return `CarrierParseError:${expected.reason}`;
-    case 'CarrierResponseValidationError':
-      return 'CarrierResponseValidationError';
-    case 'CarrierApiError':
-      return `CarrierApiError:${expected.status}`;
-    case 'CarrierValidationError':
-      return `CarrierValidationError:${expected.field}`;
-  }
+  return typedClass({ ...expected, name: expected.error })!;
 }
