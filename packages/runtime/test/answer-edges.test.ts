@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CarrierParseError, CarrierTimeoutError, createCarrierFetch, TokenManager, type ApiDefinition } from '../src/index.js';
+import { withGlobalDispatcher, type Dispatcher } from './fault-server.js';
 
 // Answers and callers at the edges of the carrier fetch: each row is what a review of the
 // runtime found could charge twice, hang or end in an untyped error.
@@ -106,18 +107,12 @@ describe('the carrier fetch at its edges', () => {
 
   it('on undici\'s path, a global dispatcher that ignores the headers timeout still cannot hold the call past its deadline', async () => {
     const origin = await serve(() => undefined); // never answers
-    await fetch('http://127.0.0.1:1/').catch(() => undefined); // Node's fetch makes its global dispatcher
-    const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
-    const registry = globalThis as unknown as Record<symbol, { dispatch(options: Record<string, unknown>, handler: unknown): boolean }>;
-    const original = registry[GLOBAL_DISPATCHER]!;
-    registry[GLOBAL_DISPATCHER] = { dispatch: (options, handler) => original.dispatch({ ...options, headersTimeout: 0 }, handler) };
-    try {
+    const ignoringTimeouts = (original: Dispatcher): Dispatcher => ({ dispatch: (options, handler) => original.dispatch({ ...options, headersTimeout: 0 }, handler) });
+    await withGlobalDispatcher(ignoringTimeouts, async () => {
       const carrierFetch = createCarrierFetch({ definition: definition(origin), auth: { apiKey: 'k' }, retry: false, timeout: 5_000, deadline: 5_500 });
       const error = await carrierFetch(`${origin}/payments`, post).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CarrierTimeoutError);
       expect(error).toMatchObject({ limit: 'deadline', idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-    } finally {
-      registry[GLOBAL_DISPATCHER] = original;
-    }
+    });
   }, 30_000);
 });

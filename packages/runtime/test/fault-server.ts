@@ -69,3 +69,24 @@ export const tokenPath = '/auth/realms/api/protocol/openid-connect/token';
 export function tokenBody(accessToken: string, expiresIn = 300, refreshToken = `refresh-of-${accessToken}`) {
   return { access_token: accessToken, expires_in: expiresIn, refresh_expires_in: 1800, refresh_token: refreshToken, token_type: 'Bearer' };
 }
+
+/** What undici's fetch calls on a dispatcher (undici's Dispatcher interface, in part). */
+export type Dispatcher = { dispatch(options: Record<string, unknown>, handler: unknown): boolean };
+
+/**
+ * Runs `body` with the process's global dispatcher replaced by `wrap(original)`, as a caller's
+ * `setGlobalDispatcher` (a proxy, undici's MockAgent) would, and puts the original back after.
+ */
+export async function withGlobalDispatcher<T>(wrap: (original: Dispatcher) => Dispatcher, body: () => Promise<T>): Promise<T> {
+  // Node's fetch creates its global dispatcher on first use.
+  await fetch('http://127.0.0.1:1/').catch(() => undefined);
+  const registry = globalThis as unknown as Record<symbol, Dispatcher | undefined>;
+  const key = Symbol.for('undici.globalDispatcher.1');
+  const original = registry[key]!;
+  registry[key] = wrap(original);
+  try {
+    return await body();
+  } finally {
+    registry[key] = original;
+  }
+}

@@ -15,7 +15,7 @@ import {
   type RetryOptions,
 } from '../src/index.js';
 import { credentials, paymentsDefinition } from './fixtures.js';
-import { sequence, startFaultServer, tokenBody, tokenPath, type Fault, type RecordedRequest } from './fault-server.js';
+import { sequence, startFaultServer, tokenBody, tokenPath, withGlobalDispatcher, type Dispatcher, type Fault, type RecordedRequest } from './fault-server.js';
 
 // Timeouts here are what a test needs to be sure, not speed targets: a server that never answers
 // against a 200 ms timeout, and assertions on the error's type and fields, never on durations.
@@ -66,18 +66,11 @@ describe('timeout (per attempt)', () => {
 });
 
 describe('timeout of 5 s or more: undici\'s own headers timeout, through the global dispatcher', () => {
-  const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
-  type Dispatcher = { dispatch(options: Record<string, unknown>, handler: unknown): boolean };
-  const registry = globalThis as unknown as Record<symbol, Dispatcher | undefined>;
-
   it('a hanging attempt times out and is retried with the same key; a dispatcher set with setGlobalDispatcher carries both', async () => {
-    // Node's fetch creates the global dispatcher on first use; a dispatcher of the caller's
-    // (a proxy, undici's MockAgent) would be set in its place, as this recording one is.
-    await fetch('http://127.0.0.1:1/').catch(() => undefined);
-    const original = registry[GLOBAL_DISPATCHER]!;
+    // A dispatcher of the caller's (a proxy, undici's MockAgent) is set in its place, as this recording one is.
     const seen: unknown[] = [];
-    registry[GLOBAL_DISPATCHER] = { dispatch: (options, handler) => (seen.push(options.headersTimeout), original.dispatch(options, handler)) };
-    try {
+    const recording = (original: Dispatcher): Dispatcher => ({ dispatch: (options, handler) => (seen.push(options.headersTimeout), original.dispatch(options, handler)) });
+    await withGlobalDispatcher(recording, async () => {
       const events: CarrierEvent[] = [];
       const fetch = await start(
         { 'POST /auth/transactions': sequence({ hang: true }, { status: 200, body: { transactionId: 't-1' } }) },
@@ -91,9 +84,7 @@ describe('timeout of 5 s or more: undici\'s own headers timeout, through the glo
       expect(events.filter((event) => event.type === 'retry').map((event) => event.reason)).toEqual(['timeout']);
       // Both attempts of the call (the token request has the TokenManager's 10 s: its own timer).
       expect(seen.filter((timeout) => timeout === 5_000)).toHaveLength(2);
-    } finally {
-      registry[GLOBAL_DISPATCHER] = original;
-    }
+    });
   }, 30_000);
 
   it('the last timed-out attempt ends in CarrierTimeoutError with its key', async () => {
