@@ -18,7 +18,7 @@ import {
 } from './http-support.js';
 
 /** The largest request body the mock reads: 10 MB. A larger one gets 413. */
-export const maxBodyBytes = 10 * 1024 * 1024;
+export const maxBodyBytes: number = 10 * 1024 * 1024;
 /** Past this many bytes an oversized body is no longer drained: the 413 is sent and the connection closed. */
 const drainLimitBytes = 64 * 1024 * 1024;
 

@@ -123,7 +123,7 @@ function contentTypeOf(...sources: HeaderSource[]): string | undefined {
  *
  * @returns `Request` for `createClient`, and `adopt` to apply to the client it returns.
  */
-export function createLightRequests() {
+export function createLightRequests(): { Request: typeof Request; adopt: <C extends object>(client: C, direct?: DirectCalls) => C } {
   let globalMiddleware = false;
   let light = true;
 

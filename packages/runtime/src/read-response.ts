@@ -2,7 +2,7 @@ import type { OperationDefinition } from './api-definition.js';
 import { CarrierAbortError, CarrierParseError, CarrierResponseValidationError, CarrierTimeoutError, type RequestContext, type ResponseIssue } from './errors.js';
 
 /** Default bound of a body the carrier fetch reads: 16 MiB (the documented bodies are a few kB). */
-export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_RESPONSE_BYTES: number = 16 * 1024 * 1024;
 
 /**
  * Checks a 2xx body against the operation's documented schema (opt-in: `validateResponses`).

@@ -83,7 +83,10 @@ export const carrierSdkErrorMiddleware = {
  * own): an error status becomes the same CarrierApiError the light clients throw, and a failure
  * of ours (network, validation) is thrown as it is rather than wrapped in the generator's FetchError.
  */
-export const carrierSdkMiddleware = {
+export const carrierSdkMiddleware: {
+  onError(context: { error: unknown }): Promise<Response | undefined>;
+  post(context: { response: Response }): Promise<Response>;
+} = {
   ...carrierSdkErrorMiddleware,
   async post({ response }: { response: Response }): Promise<Response> {
     if (!response.ok) throw await errorFromResponse(response);

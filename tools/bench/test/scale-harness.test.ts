@@ -77,7 +77,7 @@ describe('copyPackages', () => {
       const dir = join(root, 'packages', `centili-packages-s03${suffix}`);
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; scripts: { build: string } };
       expect(pkg.name).toBe(`@carrier-api/centili-packages-s03${suffix}`);
-      expect(pkg.scripts.build).toMatch(/^carrier-[a-z-]+ centili-packages-s03 && tsup$/);
+      expect(pkg.scripts.build).toMatch(/^carrier-[a-z-]+ centili-packages-s03 && tsdown$/);
       expect(readFileSync(join(dir, 'turbo.json'), 'utf8')).not.toMatch(/specs\/centili-packages\//);
       expect(existsSync(join(dir, 'test'))).toBe(false);
       expect(existsSync(join(dir, 'CHANGELOG.md'))).toBe(false);

@@ -9,13 +9,13 @@ const usage = `usage: carrier-new-api <name> [--no-install] [--refresh]
 
 Creates the light client (packages/<name>) and the SDK (packages/<name>-sdk) of the API whose
 spec is specs/<name>/openapi.yaml: package.json, README with an example from the spec, CHANGELOG,
-tsconfig, tsup, turbo and vitest config, first tests against the mock; an initial changeset; and
+tsconfig, tsdown, turbo and vitest config, first tests against the mock; an initial changeset; and
 adds both packages to every package that lists all clients and SDKs, and to README.md's table.
 Then runs pnpm install --prefer-offline --no-frozen-lockfile to link them.
 
   --no-install  do not run pnpm install (scaffolding many APIs: run it once at the end)
   --refresh     the packages exist: rewrite their boilerplate only (package.json, turbo.json,
-                tsconfig, tsup and vitest config, src/index.ts), keeping README, CHANGELOG, tests`;
+                tsconfig, tsdown and vitest config, src/index.ts), keeping README, CHANGELOG, tests`;
 
 await runCommand(
   {

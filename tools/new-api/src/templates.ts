@@ -65,7 +65,7 @@ export function renderPackageJson(api: string, kind: PackageKind, identity: Pack
     types: './dist/index.d.ts',
     files: ['dist'],
     scripts: {
-      build: kind === 'client' ? `carrier-generate-client ${api} && tsup` : `carrier-generate-sdk ${api} && tsup`,
+      build: kind === 'client' ? `carrier-generate-client ${api} && tsdown` : `carrier-generate-sdk ${api} && tsdown`,
       test: 'vitest run',
       typecheck: 'tsc --noEmit',
       'lint:package': 'carrier-check-package',
@@ -73,16 +73,16 @@ export function renderPackageJson(api: string, kind: PackageKind, identity: Pack
     dependencies: kind === 'client' ? { '@carrier-api/runtime': 'workspace:^', 'openapi-fetch': '^0.17.0' } : { '@carrier-api/runtime': 'workspace:^' },
     devDependencies:
       kind === 'client'
-        ? { '@carrier-api/client-gen': 'workspace:*', '@carrier-api/mock': 'workspace:*', '@carrier-api/package-check': 'workspace:*', tsup: '8.5.1' }
-        : { '@carrier-api/mock': 'workspace:*', '@carrier-api/package-check': 'workspace:*', '@carrier-api/sdk-gen': 'workspace:*', tsup: '8.5.1' },
+        ? { '@carrier-api/client-gen': 'workspace:*', '@carrier-api/mock': 'workspace:*', '@carrier-api/package-build': 'workspace:*', '@carrier-api/package-check': 'workspace:*', tsdown: '0.21.10' }
+        : { '@carrier-api/mock': 'workspace:*', '@carrier-api/package-build': 'workspace:*', '@carrier-api/package-check': 'workspace:*', '@carrier-api/sdk-gen': 'workspace:*', tsdown: '0.21.10' },
     publishConfig: { access: 'public' },
     repository: { type: 'git', url: 'git+https://github.com/carrier-api/carrier-api.git', directory: dir },
   });
 }
 
 /**
- * turbo.json: the build reads the API's own spec folder, specs/shared/, redocly.yaml and its
- * generator's sources, and waits for the runtime only (its types go into the .d.ts). Not `^build`:
+ * turbo.json: the build reads the API's own spec folder, specs/shared/, redocly.yaml, its
+ * generator's sources and the shared build configuration (tools/package-build), and waits for the runtime only (its types go into the .d.ts). Not `^build`:
  * that would wait for @carrier-api/mock (a devDependency, for the tests), whose hash follows every
  * spec through @carrier-api/specs, and one spec edit would rebuild every client and SDK.
  */
@@ -113,6 +113,7 @@ export function renderTurboJson(api: string, kind: PackageKind): string {
           '$TURBO_ROOT$/specs/shared/**',
           '$TURBO_ROOT$/redocly.yaml',
           ...generator,
+          '$TURBO_ROOT$/tools/package-build/src/**',
         ],
         outputs: ['dist/**', 'src/generated/**'],
       },
@@ -133,7 +134,7 @@ export function renderConfigFiles(kind: PackageKind): Record<string, string> {
   "include": ["src", "test"]
 }
 `,
-    'tsup.config.ts': "import { packageBuild } from '../../tsup.config.base.ts';\n\nexport default packageBuild();\n",
+    'tsdown.config.ts': "import { packageBuild } from '@carrier-api/package-build';\n\nexport default packageBuild();\n",
     'vitest.config.ts': "export { default } from '../../vitest.shared.ts';\n",
     'src/index.ts': kind === 'client' ? "export * from './generated/index.js';\n" : "export * from './generated/index.js';\nexport * from './generated/sdk.js';\n",
   };

@@ -39,7 +39,7 @@ afterAll(() => {
 describe(`pnpm new-api ${api} in a copy of the workspace`, () => {
   it('writes both packages, the changeset and the registry entries, then installs', () => {
     expect({ status: scaffold.status, output: `${scaffold.stdout}${scaffold.stderr}` }).toMatchObject({ status: 0 });
-    for (const file of ['package.json', 'README.md', 'CHANGELOG.md', 'turbo.json', 'tsconfig.json', 'tsup.config.ts', 'vitest.config.ts', 'src/index.ts']) {
+    for (const file of ['package.json', 'README.md', 'CHANGELOG.md', 'turbo.json', 'tsconfig.json', 'tsdown.config.ts', 'vitest.config.ts', 'src/index.ts']) {
       expect(existsSync(join(copy, 'packages', api, file)), `packages/${api}/${file}`).toBe(true);
       expect(existsSync(join(copy, 'packages', `${api}-sdk`, file)), `packages/${api}-sdk/${file}`).toBe(true);
     }

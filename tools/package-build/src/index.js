@@ -1,6 +1,8 @@
 // @ts-check
 // Plain JavaScript: tsdown loads each package's tsdown.config.ts with a bundler that leaves
 // node_modules (this package among them) to Node 20, which cannot import TypeScript.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'tsdown';
 
 /** @typedef {import('tsdown').UserConfig} UserConfig */
@@ -29,7 +31,7 @@ export function packageBuild(entry = ['src/index.ts'], overrides = {}) {
     fixedExtension: false,
     dts: { oxc: true },
     clean: true,
-    plugins: [jsdocOnOwnLinePlugin()],
+    hooks: { 'build:done': putJsdocOnOwnLines },
     ...overrides,
   });
 }
@@ -39,19 +41,20 @@ export function packageBuild(entry = ['src/index.ts'], overrides = {}) {
  * previous member, on its line (`a: string; /** b's doc *\/`: sxzz/rolldown-plugin-dts#182, fixed
  * in releases that need Node 22). TypeScript reads a comment that follows code on its line as a
  * trailing comment, so editors lost the documentation of the next member: 74 of the 111 documented
- * schema properties of the Centili payments client. Each JSDoc block is put on a line of its own.
+ * schema properties of the Centili payments client. Each declaration file written is rewritten
+ * with every JSDoc block on its own line, once the build is done: the `.d.cts` files come from a
+ * build of their own that runs no plugin of ours.
+ *
+ * @param {{ chunks: { type: string; fileName: string; outDir: string }[] }} context - tsdown's `build:done` context.
  */
-function jsdocOnOwnLinePlugin() {
-  return {
-    name: 'carrier-api:jsdoc-on-own-line',
-    /**
-     * @param {string} code
-     * @param {{ fileName: string }} chunk
-     */
-    renderChunk(code, chunk) {
-      return /\.d\.c?ts$/.test(chunk.fileName) ? { code: jsdocOnOwnLine(code), map: null } : null;
-    },
-  };
+function putJsdocOnOwnLines({ chunks }) {
+  for (const chunk of chunks) {
+    if (chunk.type !== 'chunk' || !/\.d\.c?ts$/.test(chunk.fileName)) continue;
+    const file = join(chunk.outDir, chunk.fileName);
+    const text = readFileSync(file, 'utf8');
+    const fixed = jsdocOnOwnLine(text);
+    if (fixed !== text) writeFileSync(file, fixed);
+  }
 }
 
 /**

@@ -54,10 +54,41 @@ export function patchModelMapping(source: string): string {
 }
 
 /**
+ * The declarations of typescript-fetch's runtime.ts whose type is inferred, each with the type it
+ * infers written out (`[what the generator writes, what it becomes]`). The SDKs' declaration files
+ * are emitted with isolated declarations, one file at a time with no type checker (see
+ * tools/package-build), which needs every exported declaration's type written.
+ */
+const inferredDeclarations: [RegExp, string][] = [
+  [/^export const BASE_PATH = (.+);$/m, 'export const BASE_PATH: string = $1;'],
+  [/^export const DefaultConfig = new Configuration\(\);$/m, 'export const DefaultConfig: Configuration = new Configuration();'],
+  [/constructor\(protected configuration = DefaultConfig\) \{/, 'constructor(protected configuration: Configuration = DefaultConfig) {'],
+  [/(withMiddleware<T extends BaseAPI>\(this: T, \.\.\.middlewares: Middleware\[\]\)) \{/, '$1: T {'],
+  [/(withPreMiddleware<T extends BaseAPI>\(this: T, \.\.\.preMiddlewares: Array<Middleware\['pre'\]>\)) \{/, '$1: T {'],
+  [/(withPostMiddleware<T extends BaseAPI>\(this: T, \.\.\.postMiddlewares: Array<Middleware\['post'\]>\)) \{/, '$1: T {'],
+  [/^(export function exists\(json: any, key: string\)) \{/m, '$1: boolean {'],
+  [/^(export function mapValues\(data: any, fn: \(item: any\) => any\)) \{/m, '$1: { [key: string]: any } {'],
+];
+
+/**
+ * Writes out the types runtime.ts leaves to inference (`inferredDeclarations`), as TypeScript
+ * infers them, so that its declarations can be emitted without a type checker.
+ *
+ * @param source - runtime.ts as generated.
+ * @throws RuntimePatchError naming the declaration when one is not the generator's known code.
+ */
+export function annotateInferredTypes(source: string): string {
+  return inferredDeclarations.reduce((out, [pattern, replacement]) => {
+    if (!pattern.test(out)) throw new RuntimePatchError('isolated declarations', pattern.source);
+    return out.replace(pattern, replacement);
+  }, source);
+}
+
+/**
  * Every patch of runtime.ts, in order; the one call generate-sdks makes.
  * @param source - runtime.ts as generated.
  * @throws RuntimePatchError as each patch does.
  */
 export function patchRuntime(source: string): string {
-  return patchModelMapping(source);
+  return annotateInferredTypes(patchModelMapping(source));
 }
