@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createInstance, ProblemJsonError, type IHttpConfig, type IHttpRequest } from '@stoplight/prism-http';
+import { createInstance, ProblemJsonError, type IHttpConfig, type IHttpRequest, type PrismHttpComponents } from '@stoplight/prism-http';
 import { getHttpConfigFromRequest } from '@stoplight/prism-http-server/dist/getHttpConfigFromRequest.js';
 import { serialize } from '@stoplight/prism-http-server/dist/serialize.js';
-import type { createLogger } from '@stoplight/prism-core';
 import type { IHttpOperation } from '@stoplight/types';
 import {
   documentsStatus,
@@ -89,7 +88,7 @@ class ClientError extends Error {
 export function createPrismHttpServer(
   operations: IHttpOperation[],
   config: IHttpConfig,
-  logger: ReturnType<typeof createLogger>,
+  logger: PrismHttpComponents['logger'],
   options: PrismServerOptions = {},
 ): PrismHttpServer {
   const prism = createInstance(config, { logger });
