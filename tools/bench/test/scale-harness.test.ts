@@ -1,15 +1,14 @@
-// The pieces of `pnpm bench:scale` that can go wrong without a benchmark noticing: the copy of the
-// workspace, the cloned specs and scaffolded packages, the reading of turbo's summary. The bench
-// itself (minutes of CPU) never runs in a test.
+// The pieces of `pnpm bench:scale` that can go wrong without a benchmark noticing: the cloned specs
+// and scaffolded packages, the reading of turbo's summary (the copy of the workspace is
+// tools/temp-workspace's, tested there). The bench itself (minutes of CPU) never runs in a test.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bundleApi, lintSpecs, repoRoot } from '@carrier-api/spec-kit';
 import { cloneSpec, copyName, copyPackages, growTo, listSpecApis, newApiCommand, pickScaffold, renameApi, retitle, type Scaffold } from '../src/scale/grow.ts';
 import { childCpuSeconds, editSpecDescription, medianOf, readSummary } from '../src/scale/measure.ts';
-import { copyCommit, copyWorkingTree, shareToolCaches } from '../src/scale/workspace.ts';
 import { judge, type Column } from '../src/scale/table.ts';
 
 const temporary: string[] = [];
@@ -126,46 +125,6 @@ describe('editSpecDescription', () => {
     expect(edited.length - before.length).toBe('    Edited by bench:scale.\n'.length);
     restore();
     expect(readFileSync(file, 'utf8')).toBe(before);
-  });
-});
-
-describe('copies of the workspace', () => {
-  it('copyWorkingTree takes tracked and untracked files, not ignored or deleted ones', () => {
-    const source = tempDir('bench-source-');
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: source });
-    git('init', '--quiet');
-    writeFileSync(join(source, '.gitignore'), 'node_modules/\n');
-    writeFileSync(join(source, 'kept.txt'), 'kept');
-    writeFileSync(join(source, 'deleted.txt'), 'deleted');
-    git('add', '-A');
-    git('-c', 'user.email=a@example.invalid', '-c', 'user.name=a', 'commit', '--quiet', '-m', 'x');
-    rmSync(join(source, 'deleted.txt'));
-    writeFileSync(join(source, 'new.txt'), 'new');
-    mkdirSync(join(source, 'node_modules'));
-    writeFileSync(join(source, 'node_modules', 'big.js'), 'ignored');
-    const dest = tempDir('bench-dest-');
-    expect(copyWorkingTree(source, dest)).toBe(3);
-    expect(['.gitignore', 'kept.txt', 'new.txt'].every((file) => existsSync(join(dest, file)))).toBe(true);
-    expect(existsSync(join(dest, 'deleted.txt'))).toBe(false);
-    expect(existsSync(join(dest, 'node_modules'))).toBe(false);
-    const head = tempDir('bench-head-');
-    expect(copyCommit(source, head)).toBe(3);
-    expect(existsSync(join(head, 'deleted.txt'))).toBe(true);
-    expect(existsSync(join(head, 'new.txt'))).toBe(false);
-  });
-
-  it('shareToolCaches hard-links the jar and oasdiff and links the venv, and skips what is missing', () => {
-    const source = tempDir('bench-tools-');
-    writeFileSync(join(source, 'openapitools.json'), JSON.stringify({ 'generator-cli': { version: '9.9.9', storageDir: './.openapi-generator/jars' } }));
-    mkdirSync(join(source, '.openapi-generator', 'jars'), { recursive: true });
-    writeFileSync(join(source, '.openapi-generator', 'jars', '9.9.9.jar'), 'jar');
-    mkdirSync(join(source, '.venv', 'schemathesis', 'bin'), { recursive: true });
-    const dest = tempDir('bench-tools-dest-');
-    const shared = shareToolCaches(source, dest);
-    expect(shared.map((cache) => cache.what)).toEqual(['openapi-generator jar', 'schemathesis venv']);
-    expect(statSync(join(dest, '.openapi-generator', 'jars', '9.9.9.jar')).ino).toBe(statSync(join(source, '.openapi-generator', 'jars', '9.9.9.jar')).ino);
-    expect(existsSync(join(dest, '.venv', 'schemathesis', 'bin'))).toBe(true);
-    expect(existsSync(join(dest, '.tools', 'bin', 'oasdiff'))).toBe(false);
   });
 });
 

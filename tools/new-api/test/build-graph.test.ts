@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listApis } from '@carrier-api/spec-kit/apis';
+import { listApis, repoRoot } from '@carrier-api/spec-kit/apis';
+import { copyToTemp } from '@carrier-api/temp-workspace';
 import { packageOf } from '../src/templates.ts';
-import { copyWorkspace, turboBin } from './workspace-copy.ts';
 
 /**
  * The build graph, from turbo itself: `turbo run build --dry=json` in a temp copy of the workspace
@@ -14,6 +14,8 @@ import { copyWorkspace, turboBin } from './workspace-copy.ts';
  * the reference) must miss. The packages are named from specs/ (the registry), not listed here.
  */
 let copy: string;
+/** The workspace's turbo: the copy has no node_modules (it is never installed). */
+const turboBin = join(repoRoot, 'node_modules/.bin/turbo');
 const hashes = (): Map<string, string> => {
   const dry = JSON.parse(execFileSync(turboBin, ['run', 'build', '--dry=json'], { cwd: copy, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] })) as { tasks: { taskId: string; hash: string }[] };
   return new Map(dry.tasks.map((task) => [task.taskId, task.hash]));
@@ -23,7 +25,7 @@ const builds = (apis: string[]) => apis.flatMap((api) => [`${packageOf(api, 'cli
 const allSpecs = ['@carrier-api/specs#build', '@carrier-api/mock#build', '@carrier-api/contract-tests#build', '@carrier-api/reference#build'];
 
 beforeAll(() => {
-  copy = copyWorkspace('build-graph-');
+  copy = copyToTemp(repoRoot, 'build-graph-');
 });
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 

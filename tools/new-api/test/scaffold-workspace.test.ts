@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyWorkspace, linkToolCaches } from './workspace-copy.ts';
+import { repoRoot } from '@carrier-api/spec-kit/apis';
+import { copyToTemp, installOffline, shareToolCaches } from '@carrier-api/temp-workspace';
 
 /**
  * `pnpm new-api` end to end, in a temp copy of the workspace (the working tree is never touched):
@@ -24,10 +25,9 @@ const run = (command: string, args: string[], cwd = copy) => {
 };
 
 beforeAll(() => {
-  copy = copyWorkspace('new-api-e2e-');
-  linkToolCaches(copy);
-  const install = run('pnpm', ['install', '--prefer-offline', '--no-frozen-lockfile', '--reporter=append-only']);
-  expect(install, 'pnpm install of the copy').toMatchObject({ status: 0 });
+  copy = copyToTemp(repoRoot, 'new-api-e2e-');
+  shareToolCaches(repoRoot, copy);
+  installOffline(copy);
   mkdirSync(join(copy, 'specs', api));
   cpSync(join(import.meta.dirname, 'fixtures', api, 'openapi.yaml'), join(copy, 'specs', api, 'openapi.yaml'));
   scaffold = spawnSync('pnpm', ['new-api', api], { cwd: copy, encoding: 'utf8', timeout: 600_000 });

@@ -2,7 +2,7 @@
 // five specs under a new name, scaffolded like any new API would be.
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { run } from './workspace.ts';
+import { run } from '@carrier-api/temp-workspace';
 
 /** The APIs of a workspace: every folder of specs/ with an openapi.yaml (as spec-kit lists them). */
 export function listSpecApis(root: string): string[] {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { copyEnv, run } from './workspace.ts';
+import { copyEnv, run } from '@carrier-api/temp-workspace';
 
 /** One `turbo run build`: wall-clock time and what turbo's run summary says of each task. */
 export interface BuildRun {

@@ -12,9 +12,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { commitAll, copyCommit, copyWorkingTree, installOffline, run, shareToolCaches } from '@carrier-api/temp-workspace';
 import { copyPackages, growTo, listSpecApis, newApiCommand, pickScaffold, type Scaffold } from './grow.ts';
 import { editSpecDescription, folderBytes, medianOf, probeMocks, timeSpecReview, turboBuild } from './measure.ts';
-import { commitAll, copyCommit, copyWorkingTree, installOffline, run, shareToolCaches } from './workspace.ts';
 import { formatTable, judge, type Column, type Row } from './table.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
