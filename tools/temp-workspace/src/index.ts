@@ -195,5 +195,5 @@ export function installOffline(root: string): 'offline' | 'prefer-offline' {
 export function commitAll(root: string, message: string): void {
   if (!existsSync(join(root, '.git'))) run(root, 'git', ['init', '--quiet', '--initial-branch=main'], 60_000);
   run(root, 'git', ['add', '-A'], 120_000);
-  run(root, 'git', ['-c', 'user.email=bench@example.invalid', '-c', 'user.name=bench', 'commit', '--quiet', '--allow-empty', '-m', message], 120_000);
+  run(root, 'git', ['-c', 'user.email=temp-workspace@example.invalid', '-c', 'user.name=temp-workspace', 'commit', '--quiet', '--allow-empty', '-m', message], 120_000);
 }
