@@ -69,6 +69,36 @@ function InfoNamesSourceDocument() {
   };
 }
 
+/**
+ * `x-behaviour` on an operation is what the sandbox (@carrier-api/mock) does beyond the shapes of
+ * the spec, with the vendor sentence it implements: `implements` starts with the document's number
+ * (`001`, or `001/000` for a sentence two documents share) and quotes it; `x-inferred` says what the
+ * sandbox decides where the document is silent. Nothing else, so that a typo is not silently ignored.
+ */
+function BehaviourNamesItsSentence() {
+  return {
+    Operation(operation, ctx) {
+      if (!('x-behaviour' in operation)) return;
+      const behaviour = operation['x-behaviour'];
+      const at = ctx.location.child('x-behaviour');
+      if (!behaviour || typeof behaviour !== 'object' || Array.isArray(behaviour)) {
+        ctx.report({ message: 'x-behaviour must be an object with `implements` (and optionally `x-inferred`).', location: at });
+        return;
+      }
+      for (const key of Object.keys(behaviour)) {
+        if (key !== 'implements' && key !== 'x-inferred') ctx.report({ message: `x-behaviour has only \`implements\` and \`x-inferred\`, not \`${key}\`.`, location: at.child(key) });
+      }
+      const sentence = behaviour.implements;
+      if (typeof sentence !== 'string' || !/^\d{3}(\/\d{3})*\b.*"[^"]{3,}"/s.test(sentence)) {
+        ctx.report({
+          message: 'x-behaviour.implements must start with the vendor document\'s number (e.g. 001) and quote the sentence it implements.',
+          location: at.child('implements'),
+        });
+      }
+    },
+  };
+}
+
 module.exports = function carrierPlugin() {
   return {
   id: 'carrier',
@@ -78,6 +108,7 @@ module.exports = function carrierPlugin() {
       'error-response-has-body-schema': ErrorResponseHasBodySchema,
       'inferred-has-reason': InferredHasReason,
       'info-names-source-document': InfoNamesSourceDocument,
+      'behaviour-names-its-sentence': BehaviourNamesItsSentence,
     },
   },
   };

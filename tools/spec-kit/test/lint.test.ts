@@ -61,6 +61,18 @@ describe('lint:specs ruleset', () => {
       pointer: '#/components/schemas/Action/properties/type/x-inferred',
     },
     {
+      name: 'an x-behaviour that quotes no vendor sentence',
+      edit: (s: string) => s.replace(/( {8}implements: >-\n {10})001 "Starting a transaction"/, '$1the sandbox starts a transaction'),
+      rule: 'carrier/behaviour-names-its-sentence',
+      pointer: '#/paths/~1auth~1transactions/post/x-behaviour/implements',
+    },
+    {
+      name: 'an x-behaviour with a key it does not know',
+      edit: (s: string) => s.replace(/( {6}x-behaviour:\n)( {8}implements: >-\n {10}001 "Starting a transaction")/, '$1        implement: the sandbox starts a transaction\n$2'),
+      rule: 'carrier/behaviour-names-its-sentence',
+      pointer: '#/paths/~1auth~1transactions/post/x-behaviour/implement',
+    },
+    {
       name: 'an unused component',
       edit: (s: string) => s.replace('  schemas:\n    TransactionType:', '  schemas:\n    Orphan:\n      type: string\n      description: Nobody uses me.\n    TransactionType:'),
       rule: 'no-unused-components',

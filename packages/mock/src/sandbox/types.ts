@@ -138,19 +138,18 @@ export interface RuleContext {
   json(body: unknown, status?: number, headers?: Record<string, string>): Answer;
 }
 
-/** A behaviour rule: the vendor sentence it implements, what it decides where the document is silent, and its handler. */
+/**
+ * A behaviour rule: the handler of one operation. The vendor sentence it implements and what it
+ * decides where the document is silent are not here but beside the spec: the operation's
+ * `x-behaviour` (`implements`, `x-inferred`) in specs/<api>/openapi.yaml, reviewed with the spec,
+ * shown in the reference, and checked by lint (carrier/behaviour-names-its-sentence).
+ */
 export interface Rule {
-  /** The seed sentence(s), quoted, with the seed file. */
-  implements: string;
-  /** What the document leaves open and this rule decides (also in the mock README). */
-  inferred?: string;
   handle(context: RuleContext): Promise<Answer>;
 }
 
-/** One API's behaviour, beside its spec: rules by operationId and the seed its state starts from. */
+/** One API's behaviour: its rules by operationId (their sentences are the spec's `x-behaviour`) and the seed its state starts from. */
 export interface ApiBehaviour {
-  /** The vendor document, e.g. `001_d9b01f10bb52ca90.txt`. */
-  source: string;
   rules: Record<string, Rule>;
   /** The documents' own examples, used unless the options seed something else. */
   defaultSeed?: SandboxSeed;

@@ -31,15 +31,11 @@ async function assigned(context: RuleContext, pool: DataPoolSeed): Promise<numbe
 }
 
 export const centiliDataGifting: ApiBehaviour = {
-  source: '000_f24b1f0bbda67353.txt',
   defaultSeed,
   rules: {
     createToken: createTokenRule,
 
     assignData: {
-      implements: '000 "Assigning data" ("amount": 500 //in MB) and "Get Balance … Get current state of all Service data pools … (totalAmount, assignedAmount, expirationDate)": an assignment draws `amount` MB from the pool.',
-      inferred:
-        'The pool drawn from is the (serviceKey, operator of the subscriber) one; a subscriber not in the `subscribers` seed draws from the service\'s first pool. No pool: 400 NO_DATA_POOL. More than is left: 400 INSUFFICIENT_DATA (the documented 400 body; the document lists no error for it). Pool expiry is not enforced. Transaction ids count up from 1.',
       async handle(context) {
         const body = context.request.body as { serviceKey: string; msisdn: string; clientId: string; amount: number };
         const seed = await context.seed();
@@ -69,7 +65,6 @@ export const centiliDataGifting: ApiBehaviour = {
     },
 
     listTransactions: {
-      implements: '000 "Get a list of all data transactions for the given service key and msisdn. MSISDN is not required, in which case all transactions associated with the service are returned."',
       async handle(context) {
         const { serviceKey, msisdn } = context.request.query as { serviceKey: string; msisdn?: string };
         const all = await context.store.list<DataTransaction>(`transactions:${serviceKey}`);
@@ -78,16 +73,12 @@ export const centiliDataGifting: ApiBehaviour = {
     },
 
     listServices: {
-      implements: '000 "Get all services and packages for the merchant."',
-      inferred: 'The sandbox has one merchant: merchantId does not filter; the services are the `dataGiftingServices` seed.',
       async handle(context) {
         return context.json((await context.seed()).dataGiftingServices ?? []);
       },
     },
 
     getBalance: {
-      implements: '000 "Get current state of all Service data pools associated with the given service key and operator (totalAmount, assignedAmount, expirationDate)."',
-      inferred: 'No pool for the pair: an empty list. A pool seeded without expirationDate expires "2099-12-31 23:59:59".',
       async handle(context) {
         const { serviceKey, operator } = context.request.query as { serviceKey: string; operator: string };
         const pools = ((await context.seed()).dataPools ?? []).filter((pool) => pool.serviceKey === serviceKey && pool.operator === operator);

@@ -27,14 +27,11 @@ type Item = Record<string, unknown>;
 const without = (item: Item, ...names: string[]) => Object.fromEntries(Object.entries(item).filter(([name]) => !names.includes(name)));
 
 export const centiliPackages: ApiBehaviour = {
-  source: '004_b9cfb229140afeac.txt',
   defaultSeed,
   rules: {
     createToken: createTokenRule,
 
     getCountryPackages: {
-      implements: '004 "GET packages for country": the packages of `serviceKey` in `country`, one entry per operator; "404 - Packages not found" {"code": "NOT_FOUND", "message": "Packages not found"}.',
-      inferred: 'The country is compared case-insensitively.',
       async handle(context) {
         const { serviceKey: key, country } = context.request.query as { serviceKey: string; country: string };
         const found = ((await context.seed()).packages ?? []).filter((entry) => entry.serviceKey === key && String(entry.country).toLowerCase() === country.toLowerCase());
@@ -44,8 +41,6 @@ export const centiliPackages: ApiBehaviour = {
     },
 
     getSubscriberPackages: {
-      implements: '004 "GET packages for subscriber": the packages of `serviceKey` on the subscriber\'s operator ("List of packages for a given service and msisdn"); "404 - Packages not found".',
-      inferred: 'The subscriber\'s operator comes from the `subscribers` seed; an unknown subscriber, or an operator without packages for the service, is the documented 404. Packages are listed without unit and amount, as in the document\'s example.',
       async handle(context) {
         const { serviceKey: key, msisdn } = context.request.query as { serviceKey: string; msisdn: string };
         const seed = await context.seed();

@@ -34,13 +34,10 @@ async function load(context: RuleContext): Promise<StoredTransaction | undefined
 const reference = (transaction: StoredTransaction) => ({ clientData: transaction.clientData ?? {}, transactionId: transaction.transactionId });
 
 export const centiliPayments: ApiBehaviour = {
-  source: '001_d9b01f10bb52ca90.txt',
   rules: {
     createToken: createTokenRule,
 
     startTransaction: {
-      implements: '001 "Starting a transaction" … "Status 200 Accepted"; "transactionId | Unique value generate on our platform on initiation of the transaction".',
-      inferred: 'The new transaction is PENDING and waits for the PIN: action.type "PIN" (the document lists the flow PIN; its example shows MO). Transactions are visible only to the caller (token username) that started them.',
       async handle(context) {
         const body = context.request.body as {
           serviceKey: string;
@@ -74,8 +71,6 @@ export const centiliPayments: ApiBehaviour = {
     },
 
     getTransaction: {
-      implements: '001 "Getting transaction data" (its state: "transactionStatus": "COMPLETED" …); "404 | Transaction not found".',
-      inferred: 'transactionStatus is PENDING until the PIN, then COMPLETED (with timeCharged and notificationStatus DELIVERED), or RELEASED.',
       async handle(context) {
         const transaction = await load(context);
         if (!transaction) return notFound(context);
@@ -96,8 +91,6 @@ export const centiliPayments: ApiBehaviour = {
     },
 
     releaseTransaction: {
-      implements: '001 "Release transaction" … "Status 200 Transaction released"; "400 | Transaction can not be released"; "404 | Transaction not found".',
-      inferred: 'Only a PENDING transaction can be released; it becomes RELEASED and takes no PIN. Releasing a COMPLETED or RELEASED one is the documented 400.',
       async handle(context) {
         const transaction = await load(context);
         if (!transaction) return notFound(context);
@@ -109,10 +102,6 @@ export const centiliPayments: ApiBehaviour = {
     },
 
     submitPin: {
-      implements:
-        '001 "Submit PIN" … "Status 200 PIN correct"; "400 | Invalid PIN sent, request can be retried"; "429 | Number of attempts over the max retry limit, request can not be retried."; "404 | Transaction not found".',
-      inferred:
-        'The correct PIN is the `pin` of the seed, else the `pin` option (default 1234); the limit is `maxPinAttempts` wrong PINs (default 3), after which every PIN submission on that transaction gets 429, the correct one too. A PIN for a transaction that is no longer PENDING gets 400.',
       async handle(context) {
         const transaction = await load(context);
         if (!transaction) return notFound(context);

@@ -41,14 +41,11 @@ function matches(item: Item, filter: Item, ranges: Record<string, 'numeric' | 'd
 const without = (item: Item, ...names: string[]) => Object.fromEntries(Object.entries(item).filter(([name]) => !names.includes(name)));
 
 export const centiliServices: ApiBehaviour = {
-  source: '002_14d2d480bd26aad5.txt',
   defaultSeed,
   rules: {
     createToken: createTokenRule,
 
     searchServices: {
-      implements: '002 "Services" and its parameter table; "timeCreated" : {"gt":"2017-08-07 12:44:19" , "lt":"2017-08-07 13:44:19"} "where "gt" means greater then, and "lt" means less then".',
-      inferred: 'optInTrid and msisdn (request example only) do not filter.',
       async handle(context) {
         const filter = context.request.body as Item;
         const services = (await context.seed()).services ?? [];
@@ -57,7 +54,6 @@ export const centiliServices: ApiBehaviour = {
     },
 
     searchCountries: {
-      implements: '002 "Countries" ("serviceKey" "mandatory in URL path, not in body !"); "timeLaunched" : {"gt": …, "lt": …}.',
       async handle(context) {
         const filter = context.request.body as Item;
         const countries = ((await context.seed()).countries ?? []).filter((country) => country.serviceKey === context.request.pathParams.serviceKey);
@@ -66,7 +62,6 @@ export const centiliServices: ApiBehaviour = {
     },
 
     searchPackages: {
-      implements: '002 "Packages" ("countryCode" and "serviceKey" "mandatory in URL path, not in body !"); "price" : {"gt":"5.00" , "lt":"5.00"} "where "gt" means greater then, and "lt" means less then."',
       async handle(context) {
         const filter = context.request.body as Item;
         const { serviceKey, countryCode } = context.request.pathParams;

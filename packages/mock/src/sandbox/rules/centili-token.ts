@@ -18,10 +18,6 @@ interface IssuedToken {
 const oauthError = (error: string, description: string) => ({ error, error_description: description });
 
 export const createTokenRule: Rule = {
-  implements:
-    "001/000: \"grant_type | Name of the flow: 'password' when obtaining a token using username and password, 'refresh_token' when refreshing an existing token\"; \"username ... required when obtaining tokens via password flow\"; \"refresh_token ... required when obtaining tokens via refresh token flow\".",
-  inferred:
-    'Tokens are opaque and distinct per grant; expires_in defaults to 300 s and refresh_expires_in to 1800 s (the spec\'s Keycloak example). Any non-empty username and password are accepted unless the `users` option lists them. An unknown or expired refresh token gets 400 invalid_grant. Tokens are valid on the API port that issued them.',
   async handle({ request, store, settings, json }) {
     const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
     const clientId = form.get('client_id') ?? '';

@@ -6,8 +6,8 @@ import { centiliServices } from './centili-services.js';
 import { mtnNgDataGifting } from './mtn-ng-data-gifting.js';
 
 /**
- * Each API's behaviour, in one module per API beside this index; each rule quotes its vendor
- * sentence. Only the APIs whose vendor documents describe behaviour are here: the APIs themselves
+ * Each API's behaviour, in one module per API beside this index; the vendor sentence each rule
+ * implements is its operation's `x-behaviour` in the API's spec. Only the APIs whose vendor documents describe behaviour are here: the APIs themselves
  * are found in @carrier-api/specs, and an API without an entry (a new one from `pnpm new-api`) is
  * served all the same, by Prism from its spec's examples (see behaviourOf).
  */
@@ -21,7 +21,7 @@ const behaviours: Record<string, ApiBehaviour> = {
 
 /** The behaviour of an API; an API of your own (`specs` option) has none: Prism answers it. */
 export function behaviourOf(api: string): ApiBehaviour {
-  return behaviours[api] ?? { source: 'none', rules: {} };
+  return behaviours[api] ?? { rules: {} };
 }
 
 export { behaviours };
