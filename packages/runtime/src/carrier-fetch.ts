@@ -1,5 +1,6 @@
 import { createOperationMatcher, type ApiDefinition, type OperationDefinition } from './api-definition.js';
 import { createAuthProvider, type ApiKeyAuth, type AuthProvider, type OAuth2Auth } from './auth.js';
+import { withinCallLimits } from './call-limits.js';
 import { CarrierAbortError, CarrierNetworkError, CarrierParseError, CarrierTimeoutError, CarrierValidationError, type CarrierError, type RequestContext } from './errors.js';
 import { isLightRequest } from './light-request.js';
 import { errorFromResponse } from './result.js';
@@ -376,9 +377,9 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
       if (operation?.authenticated !== false) {
         const credentials = auth.headers();
         // Credentials at hand (an API key, a fresh token) are used at once: no promise, no timer.
-        const authHeaders = credentials instanceof Promise ? await withinLimits(credentials, callerSignal, deadlineAt) : credentials;
-        if (authHeaders === ABORTED) throw fail(new CarrierAbortError(context, callerSignal!.reason, secrets()), 'aborted', Date.now());
-        if (authHeaders === PAST_DEADLINE) throw fail(new CarrierTimeoutError(context, 'deadline', deadline!, secrets()), 'timeout', Date.now());
+        // Else the wait ends at the caller's abort or the deadline, and the call fails with that
+        // (the renewal itself goes on: other calls share it).
+        const authHeaders = credentials instanceof Promise ? await withinCallLimits(credentials, { context, secrets, callerSignal, deadlineAt, deadlineMs: deadline, onLimit: (error) => void fail(error, error instanceof CarrierAbortError ? 'aborted' : 'timeout', Date.now()) }) : credentials;
         attemptHeaders = { ...headers };
         for (const name in authHeaders) attemptHeaders[name.toLowerCase()] = authHeaders[name]!;
       }
@@ -488,7 +489,7 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
       if (operation) {
         context.requestId = readRequestId(response.headers);
         try {
-          response = await settleResponse(response, { operation, context, secrets, maxBytes: maxResponseBytes, callerSignal, deadlineAt, deadlineMs: deadline, validate: validateResponses, watchBody: dispatcher === undefined || deadlineAt !== undefined, abortAttempt: controller === undefined ? undefined : () => controller!.abort(TIMED_OUT), deadlineReached: watch?.reached });
+          response = await settleResponse(response, { operation, context, secrets, maxBytes: maxResponseBytes, callerSignal, deadlineAt, deadlineMs: deadline, validate: validateResponses, watchBody: dispatcher === undefined || deadlineAt !== undefined, onLimit: controller === undefined ? undefined : () => controller!.abort(TIMED_OUT), deadlineReached: watch?.reached });
         } catch (error) {
           throw fail(error as CarrierError, error instanceof CarrierParseError ? `unreadable answer (${error.reason})` : 'error', attemptStarted);
         }
@@ -641,8 +642,6 @@ function isHeadersTimeout(error: unknown): boolean {
   return cause?.code === 'UND_ERR_HEADERS_TIMEOUT';
 }
 
-const ABORTED = Symbol('aborted');
-
 interface DeadlineWatch {
   /** Resolves with PAST_DEADLINE when the deadline comes (never, once cleared). */
   reached: Promise<typeof PAST_DEADLINE>;
@@ -662,31 +661,3 @@ function watchDeadline(deadlineAt: number): DeadlineWatch {
   return { reached, clear: () => clearTimeout(timer) };
 }
 const PAST_DEADLINE = Symbol('past the deadline');
-
-/**
- * Waits for `work` (the credentials of an attempt, which may mean a token request) while the
- * call's own limits still hold: the caller's abort and the deadline end the wait at once. The
- * work itself goes on (a token renewal is shared with other calls) and its outcome stays handled.
- *
- * @param deadlineAt - when the whole call must end, in ms since the epoch; undefined: no deadline.
- * @returns what `work` gave, or ABORTED / PAST_DEADLINE when a limit came first.
- */
-function withinLimits<T>(work: Promise<T>, signal: AbortSignal | undefined, deadlineAt: number | undefined): Promise<T | typeof ABORTED | typeof PAST_DEADLINE> {
-  if (!signal && deadlineAt === undefined) return work;
-  if (signal?.aborted) return Promise.resolve(ABORTED);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => settle(ABORTED);
-    const timer = deadlineAt === undefined ? undefined : setTimeout(() => settle(PAST_DEADLINE), Math.max(0, deadlineAt - Date.now()));
-    function settle(outcome: T | typeof ABORTED | typeof PAST_DEADLINE) {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      resolve(outcome);
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-    work.then(settle, (error: unknown) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      reject(error);
-    });
-  });
-}

@@ -1,5 +1,6 @@
 import type { OperationDefinition } from './api-definition.js';
-import { CarrierAbortError, CarrierParseError, CarrierResponseValidationError, CarrierTimeoutError, type RequestContext, type ResponseIssue } from './errors.js';
+import { atDeadline, callAborted, callPastDeadline, withinCallLimits, type CallLimits } from './call-limits.js';
+import { CarrierParseError, CarrierResponseValidationError, type ResponseIssue } from './errors.js';
 
 /** Default bound of a body the carrier fetch reads: 16 MiB (the documented bodies are a few kB). */
 export const DEFAULT_MAX_RESPONSE_BYTES: number = 16 * 1024 * 1024;
@@ -14,17 +15,15 @@ export const DEFAULT_MAX_RESPONSE_BYTES: number = 16 * 1024 * 1024;
  */
 export type ResponseValidator = (check: { operationId: string; status: number; schema: string; body: unknown }) => readonly ResponseIssue[];
 
-/** What reading a final answer needs of its call. */
-export interface SettleOptions {
+/**
+ * What reading a final answer needs of its call; the body is read within the call's limits too
+ * (its `onLimit` ends the attempt's request when the deadline or the caller's signal wins the
+ * race for its body).
+ */
+export interface SettleOptions extends CallLimits {
   operation: OperationDefinition;
-  context: RequestContext;
-  secrets: () => readonly string[];
   /** Bytes; undefined: no bound. */
   maxBytes: number | undefined;
-  callerSignal: AbortSignal | undefined;
-  /** ms since the epoch; the body is read within the call's deadline too. */
-  deadlineAt: number | undefined;
-  deadlineMs: number | undefined;
   validate: ResponseValidator | undefined;
   /**
    * The body can stall without anyone noticing: a fetch of the caller's, or a short timeout.
@@ -32,11 +31,10 @@ export interface SettleOptions {
    * timeout dispatcher and no deadline: undici's `bodyTimeout` and the signal given to fetch end a stalled body.
    */
   watchBody: boolean;
-  /** Ends the attempt's request when the deadline or the caller's signal wins the race for its body. */
-  abortAttempt?: (() => void) | undefined;
-  /** The call's own deadline timer (undici's path): used instead of a timer here. */
-  deadlineReached?: Promise<unknown> | undefined;
 }
+
+/** A CarrierParseError of the answer being read, for a body that could not be read whole. */
+type BodyParseError = (reason: 'too-large' | 'interrupted', text: string, cause?: unknown) => CarrierParseError;
 
 /** Statuses whose Response cannot carry a body (the Response constructor refuses one). */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
@@ -102,11 +100,7 @@ export async function settleResponse(response: Response, options: SettleOptions)
  * Not an async function: the usual answer (its length known and within bounds) is the
  * platform's own read, without another promise around it.
  */
-function readText(
-  response: Response,
-  options: SettleOptions,
-  parseError: (reason: 'too-large' | 'interrupted', text: string, cause?: unknown) => CarrierParseError,
-): Promise<string> {
+function readText(response: Response, options: SettleOptions, parseError: BodyParseError): Promise<string> {
   const { maxBytes } = options;
   const length = response.headers.get('content-length');
   const declared = length === null ? Number.NaN : Number(length);
@@ -120,20 +114,27 @@ function readText(
   const lengthIsTheBody = Number.isFinite(declared) && (encoding === null || encoding === 'identity');
   if (maxBytes !== undefined && !lengthIsTheBody) return readChunks(response.body, options, parseError);
   // Not Response.prototype.text: a fetch of the caller's may answer with another Response class.
-  const reading = response.text();
-  return (options.watchBody ? withinCallLimits(reading, options) : reading).catch((error: unknown) => {
-    if (error instanceof CarrierTimeoutError || error instanceof CarrierAbortError) throw error;
-    if (options.callerSignal?.aborted) throw new CarrierAbortError(options.context, options.callerSignal.reason, options.secrets());
-    throw parseError('interrupted', '', error);
+  const reading = response.text().catch((error: unknown) => {
+    throw readFailure(error, options, parseError, NOTHING_READ, false);
   });
+  return options.watchBody ? withinCallLimits(reading, options) : reading;
+}
+
+const NOTHING_READ: readonly Uint8Array[] = [];
+
+/**
+ * What a read of the body that failed (the platform's read rejected) becomes: a CarrierAbortError
+ * when the caller's signal fired (the read was ended by it), a CarrierTimeoutError when the read
+ * was cancelled at the deadline, else a CarrierParseError (`interrupted`) with what was read so far.
+ */
+function readFailure(error: unknown, options: SettleOptions, parseError: BodyParseError, readSoFar: readonly Uint8Array[], pastDeadline: boolean): Error {
+  if (options.callerSignal?.aborted) return callAborted(options);
+  if (pastDeadline) return callPastDeadline(options);
+  return parseError('interrupted', decodeUtf8(readSoFar), error);
 }
 
 /** A body of unknown length, chunk by chunk, stopped past `maxBytes`, the deadline or the caller's abort. */
-async function readChunks(
-  body: ReadableStream<Uint8Array>,
-  options: SettleOptions,
-  parseError: (reason: 'too-large' | 'interrupted', text: string, cause?: unknown) => CarrierParseError,
-): Promise<string> {
+async function readChunks(body: ReadableStream<Uint8Array>, options: SettleOptions, parseError: BodyParseError): Promise<string> {
   const { maxBytes } = options;
   const reader = body.getReader();
   // Decoded once at the end (or for an error's excerpt): most answers are a single chunk.
@@ -146,14 +147,19 @@ async function readChunks(
     pastDeadline = true;
     void reader.cancel().catch(() => undefined);
   };
-  const timer = !options.watchBody || options.deadlineAt === undefined || options.deadlineReached ? undefined : setTimeout(onDeadline, Math.max(0, options.deadlineAt - Date.now()));
-  if (options.watchBody) void options.deadlineReached?.then(onDeadline);
+  const timer = options.watchBody ? atDeadline(options, onDeadline) : undefined;
   try {
     // Bounded: each round consumes a chunk of a finite stream, and the byte bound (when set) ends it early.
     for (;;) {
-      const { done, value } = await reader.read();
-      if (pastDeadline) throw new CarrierTimeoutError(options.context, 'deadline', options.deadlineMs!, options.secrets());
-      if (done) break;
+      let read: ReadableStreamReadResult<Uint8Array>;
+      try {
+        read = await reader.read();
+      } catch (error) {
+        throw readFailure(error, options, parseError, chunks, pastDeadline);
+      }
+      if (pastDeadline) throw callPastDeadline(options);
+      if (read.done) break;
+      const { value } = read;
       bytes += value.byteLength;
       chunks.push(value);
       if (maxBytes !== undefined && bytes > maxBytes) {
@@ -162,11 +168,6 @@ async function readChunks(
       }
     }
     return decodeUtf8(chunks);
-  } catch (error) {
-    if (error instanceof CarrierParseError || error instanceof CarrierTimeoutError) throw error;
-    if (options.callerSignal?.aborted) throw new CarrierAbortError(options.context, options.callerSignal.reason, options.secrets());
-    if (pastDeadline) throw new CarrierTimeoutError(options.context, 'deadline', options.deadlineMs!, options.secrets());
-    throw parseError('interrupted', decodeUtf8(chunks), error);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }
@@ -272,32 +273,4 @@ export function cloneSettled(response: Response): Response {
   Object.defineProperty(copy, 'url', { value: response.url, enumerable: true });
   // Parsed again when asked: a middleware changing its copy's data must not change the caller's.
   return settled(copy, text, NOT_PARSED);
-}
-
-/** `reading`, unless the call's deadline or the caller's signal comes first. */
-function withinCallLimits(reading: Promise<string>, options: SettleOptions): Promise<string> {
-  const { callerSignal, deadlineAt } = options;
-  if (callerSignal === undefined && deadlineAt === undefined) return reading;
-  return new Promise((resolve, reject) => {
-    // The read lost: its request is ended too (where there is an attempt to abort), not left open.
-    let done = false;
-    const lost = (error: Error) => finish(() => (options.abortAttempt?.(), reject(error)));
-    const onAbort = () => lost(new CarrierAbortError(options.context, callerSignal!.reason, options.secrets()));
-    const pastDeadline = () => lost(new CarrierTimeoutError(options.context, 'deadline', options.deadlineMs!, options.secrets()));
-    const timer = deadlineAt === undefined || options.deadlineReached ? undefined : setTimeout(pastDeadline, Math.max(0, deadlineAt - Date.now()));
-    void options.deadlineReached?.then(pastDeadline);
-    function finish(settle: () => void) {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onAbort);
-      settle();
-    }
-    if (callerSignal?.aborted) return onAbort();
-    callerSignal?.addEventListener('abort', onAbort, { once: true });
-    reading.then(
-      (text) => finish(() => resolve(text)),
-      (error: unknown) => finish(() => reject(error)),
-    );
-  });
 }

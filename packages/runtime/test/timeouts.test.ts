@@ -112,22 +112,27 @@ describe('deadline (whole call)', () => {
   // past its deadline, nor past the caller's abort (the TokenManager's own 10 s timeout is longer).
   it('ends at the deadline while the token endpoint hangs', async () => {
     server = await startFaultServer({ [`POST ${tokenPath}`]: () => ({ hang: true }) });
-    const fetch = createCarrierFetch({ definition: paymentsDefinition(server.url), auth: credentials, retry: noWait, deadline: 1_000 });
+    const events: CarrierEvent[] = [];
+    const fetch = createCarrierFetch({ definition: paymentsDefinition(server.url), auth: credentials, retry: noWait, deadline: 1_000, onEvent: (event) => events.push(event) });
     const error = await settlesBeforeTokenTimeout(fetch(`${server.url}/auth/transactions`, post()));
     expect(error).toBeInstanceOf(CarrierTimeoutError);
-    expect(error).toMatchObject({ limit: 'deadline', attempts: 0, operationId: 'startTransaction' });
+    expect(error).toMatchObject({ limit: 'deadline', limitMs: 1_000, attempts: 0, operationId: 'startTransaction', idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(events).toEqual([expect.objectContaining({ type: 'error', reason: 'timeout', attempt: 0, error })]);
     expect(apiRequests()).toHaveLength(0);
   });
 
   it('ends at the caller\'s abort while the token endpoint hangs', async () => {
     server = await startFaultServer({ [`POST ${tokenPath}`]: () => ({ hang: true }) });
-    const fetch = createCarrierFetch({ definition: paymentsDefinition(server.url), auth: credentials, retry: noWait });
+    const events: CarrierEvent[] = [];
+    const fetch = createCarrierFetch({ definition: paymentsDefinition(server.url), auth: credentials, retry: noWait, onEvent: (event) => events.push(event) });
     const controller = new AbortController();
     const pending = fetch(`${server.url}/auth/transactions`, { ...post(), signal: controller.signal }).catch((e: unknown) => e);
     for (let wait = 0; wait < 3_000 && server.requests.length === 0; wait++) await new Promise((resolve) => setTimeout(resolve, 10)); // the token request is out
-    controller.abort();
+    controller.abort(new Error('user went away'));
     const error = await settlesBeforeTokenTimeout(pending);
     expect(error).toBeInstanceOf(CarrierAbortError);
+    expect(error).toMatchObject({ attempts: 0, operationId: 'startTransaction', cause: { message: 'user went away' } });
+    expect(events).toEqual([expect.objectContaining({ type: 'error', reason: 'aborted', attempt: 0, error })]);
     expect(apiRequests()).toHaveLength(0);
   });
 
@@ -168,6 +173,23 @@ describe("the caller's abort", () => {
     const error = await fetch(`${server.url}/auth/transactions/t-1`, { signal: controller.signal }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CarrierAbortError);
     expect(apiRequests()).toHaveLength(1);
+  });
+
+  // The signal fired once the headers came (here from the response event): the call ends in the
+  // abort, not in the body (read or not) nor in an unhandled rejection of its read.
+  it.each([
+    { path: 'Node\'s fetch', options: {} },
+    { path: 'the attempt\'s own timer', options: { timeout: 1_000 } },
+  ])('stops before reading the body ($path)', async ({ options }) => {
+    const controller = new AbortController();
+    const fetch = await start(
+      { 'GET /auth/transactions/t-1': () => ({ status: 200, body: { transactionId: 't-1' } }) },
+      { ...options, onEvent: (event) => event.type === 'response' && controller.abort(new Error('user went away')) },
+    );
+    const error = await fetch(`${server.url}/auth/transactions/t-1`, { signal: controller.signal }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CarrierAbortError);
+    expect(error).toMatchObject({ operationId: 'getTransaction', attempts: 1, cause: { message: 'user went away' } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
   });
 
   it('an already aborted signal sends nothing', async () => {
