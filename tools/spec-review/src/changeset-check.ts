@@ -1,14 +1,14 @@
 import readChangesets from '@changesets/read';
 import { bumpAtLeast, type Bump } from './changes.ts';
-import type { SpecReview } from './review.ts';
+import type { BumpReason, SpecReview } from './review.ts';
 
 export interface MissingChangeset {
   name: string;
   needed: Bump;
   given: Bump;
   apis: string[];
-  /** Which level of the review asks for the bump: the wire, the generated code, or both. */
-  because: ('wire' | 'code')[];
+  /** Which levels of the review ask for the bump: the wire, the generated code, the sandbox's behaviour (x-behaviour). */
+  because: BumpReason[];
 }
 
 /**
@@ -32,12 +32,21 @@ export async function findMissingChangesets(repoRoot: string, review: SpecReview
     .map((pkg) => ({ name: pkg.name, needed: pkg.bump, given: given.get(pkg.name) ?? 'none', apis: pkg.apis, because: pkg.because }));
 }
 
+const reasons: Record<BumpReason, string> = { wire: 'on the wire', code: 'in the generated code', behaviour: "in the sandbox's behaviour (x-behaviour)" };
+
+/** Why, after the APIs: nothing more for the wire alone; "its generated code" for the code alone; else each level. */
+function becauseOf(because: BumpReason[]): string {
+  if (because.length === 1 && because[0] === 'wire') return '';
+  if (because.length === 1 && because[0] === 'code') return '; its generated code';
+  return `; ${because.map((reason) => reasons[reason]).join(' and ')}`;
+}
+
 /** One line per package: what it needs, why, and what it has. */
 export function formatMissing(missing: MissingChangeset[]): string {
   return missing
     .map(
       (entry) =>
-        `${entry.name} needs a ${entry.needed} changeset (spec change in ${entry.apis.join(', ')}${entry.because.includes('code') ? `; ${entry.because.includes('wire') ? 'on the wire and in the generated code' : 'its generated code'}` : ''}); it has ${entry.given === 'none' ? 'none' : `only a ${entry.given}`}. Run pnpm changeset.`,
+        `${entry.name} needs a ${entry.needed} changeset (spec change in ${entry.apis.join(', ')}${becauseOf(entry.because)}); it has ${entry.given === 'none' ? 'none' : `only a ${entry.given}`}. Run pnpm changeset.`,
     )
     .join('\n');
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { behaviourFields, type BehaviourChange } from './behaviour-changes.ts';
 import type { ChangeLevel, SpecChange } from './changes.ts';
 import type { CodeChange } from './code-changes.ts';
 import type { ApiReview, SpecReview } from './review.ts';
@@ -19,6 +20,7 @@ function brokenLevels(api: ApiReview): string {
     ...(api.changes.some((change) => change.level === 'breaking') ? ['the wire'] : []),
     ...(api.code?.client.some((change) => change.level === 'breaking') ? ["the light client's code"] : []),
     ...(api.code?.sdk.some((change) => change.level === 'breaking') ? ["the SDK's code"] : []),
+    ...(api.behaviour.some((change) => change.level === 'breaking') ? ["the sandbox's promise"] : []),
   ];
   return broken.length === 0 ? '' : `; breaks ${broken.join(' and ')}`;
 }
@@ -33,12 +35,14 @@ export function formatMarkdown(review: SpecReview): string {
   if (changed.length === 0) return [...lines, 'No spec changed.', ''].join('\n');
   for (const api of changed) {
     lines.push(`### \`${api.api}\`: ${api.status}, needs a **${api.bump}** release${brokenLevels(api)}`, '');
-    lines.push(`**Wire** (requests and responses; needs ${api.wireBump}):`, '', '| | change | where |', '| --- | --- | --- |');
-    for (const change of byLevel(api.changes)) {
-      const where = change.operation ? `\`${change.operation}\`${change.operationId ? ` (${change.operationId})` : ''}` : '';
-      lines.push(`| ${badge[change.level]} | ${cell(change.text)} | ${cell(where)} |`);
+    if (api.changes.length === 0) {
+      lines.push('**Wire**: no request or response changed, nor the generated code (only `x-behaviour` did).', '');
+    } else {
+      lines.push(`**Wire** (requests and responses; needs ${api.wireBump}):`, '', '| | change | where |', '| --- | --- | --- |');
+      for (const change of byLevel(api.changes)) lines.push(`| ${badge[change.level]} | ${cell(change.text)} | ${cell(where(change))} |`);
+      lines.push('');
     }
-    lines.push('');
+    lines.push(...behaviourSection(api));
     if (api.code) {
       for (const [label, changes, bump] of [
         [`light client \`@carrier-api/${api.api}\``, api.code.client, api.code.clientBump],
@@ -66,6 +70,48 @@ export function formatMarkdown(review: SpecReview): string {
   return lines.join('\n');
 }
 
+const where = (change: SpecChange) => (change.operation ? `\`${change.operation}\`${change.operationId ? ` (${change.operationId})` : ''}` : '');
+
+/** How much of a behaviour text the PR comment shows; the JSON has it whole. */
+const shownLength = 160;
+
+/**
+ * A behaviour text cut for the PR comment: from a little before where it starts to differ from
+ * `other` (the other side's), so that the change is in view; `…` marks what was left out.
+ */
+export function shorten(text: string, other = text): string {
+  let differs = 0;
+  while (differs < text.length && text[differs] === other[differs]) differs += 1;
+  let start = differs === text.length && text === other ? 0 : Math.max(0, differs - 40);
+  if (start > 0) start = text.lastIndexOf(' ', start) + 1;
+  const end = Math.min(text.length, start + shownLength);
+  return `${start > 0 ? '…' : ''}${text.slice(start, end).trim()}${end < text.length ? '…' : ''}`;
+}
+
+/** One side's texts of a behaviour change, shortened: the changed fields (every field, when added or removed). */
+function behaviourCell(change: BehaviourChange, side: 'before' | 'after'): string {
+  const [texts, others] = side === 'before' ? [change.before, change.after] : [change.after, change.before];
+  return behaviourFields
+    .filter((field) => texts?.[field] !== undefined && change.fields.includes(field))
+    .map((field) => `**${field}**: ${cell(shorten(texts![field]!, others?.[field]))}`)
+    .join('<br>');
+}
+
+/** The Behaviour section of an API: nothing when no `x-behaviour` changed. */
+function behaviourSection(api: ApiReview): string[] {
+  if (api.behaviour.length === 0) return [];
+  const lines = [
+    `**Behaviour** (what the sandbox \`@carrier-api/mock\` promises, \`x-behaviour\`; needs ${api.behaviourBump} for the mock and \`@carrier-api/reference\`, a patch for \`@carrier-api/specs\`, nothing for the client and SDK):`,
+    '',
+    '| | change | where | before | after |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const change of byLevel(api.behaviour)) {
+    lines.push(`| ${badge[change.level]} | ${cell(change.text)} | ${cell(where(change))} | ${behaviourCell(change, 'before')} | ${behaviourCell(change, 'after')} |`);
+  }
+  return [...lines, ''];
+}
+
 export const formatJson = (review: SpecReview) => `${JSON.stringify(review, null, 2)}\n`;
 
 const command: Record<ChangeLevel, 'error' | 'warning' | 'notice'> = { breaking: 'error', warning: 'warning', safe: 'notice', docs: 'notice' };
@@ -89,6 +135,10 @@ export function formatGithub(review: SpecReview, repoRoot: string): string {
       lines.push(`::${command[level]} file=${escapeProperty(file)},line=${lineOf(text, hints)},title=${escapeProperty(title)}::${escapeData(message)}`);
     };
     for (const change of api.changes) annotate(change.level, `${api.api}: ${change.level} on the wire (${change.rule})`, change.text, wireHints(change));
+    for (const change of api.behaviour) {
+      const texts = (['before', 'after'] as const).flatMap((side) => change.fields.filter((field) => change[side]?.[field] !== undefined).map((field) => `${side}, ${field}: ${change[side]![field]}`));
+      annotate(change.level, `${api.api}: ${change.level} in the sandbox's behaviour (${change.rule})`, [change.text, ...texts].join('\n'), wireHints(change));
+    }
     for (const [target, changes] of [['light client', api.code?.client ?? []], ['SDK', api.code?.sdk ?? []]] as const) {
       for (const change of changes) {
         const signatures = [change.before ? `before: ${change.before}` : '', change.after ? `after: ${change.after}` : ''].filter(Boolean).join('\n');

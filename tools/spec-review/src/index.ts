@@ -1,3 +1,4 @@
+export { behaviourChanges, behaviourFields, withoutBehaviour, type Behaviour, type BehaviourChange, type BehaviourField } from './behaviour-changes.ts';
 export { bumpFor, maxBump, type Bump, type ChangeLevel, type SpecChange } from './changes.ts';
 export { findMissingChangesets, formatMissing, type MissingChangeset } from './changeset-check.ts';
 export { documentChanges } from './document-changes.ts';
@@ -21,11 +22,13 @@ export {
   type DiffOptions,
   repositoryRoot,
   packagesOf,
+  behaviourBumpOf,
   reviewFiles,
   reviewSides,
   reviewSpecs,
   workspacePackageNames,
   type ApiReview,
+  type BumpReason,
   type PackageBump,
   type ReviewOptions,
   type SpecReview,

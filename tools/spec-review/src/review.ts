@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { serializeBundle, type OpenApiDocument } from '@carrier-api/spec-kit';
 import { UsageError } from '@carrier-api/spec-kit/command';
+import { behaviourChanges, withoutBehaviour, type BehaviourChange } from './behaviour-changes.ts';
 import { bumpFor, maxBump, type Bump, type SpecChange } from './changes.ts';
 import { diffSurfaces, type CodeChange } from './code-changes.ts';
 import { documentChanges } from './document-changes.ts';
@@ -26,7 +27,14 @@ export interface ApiReview {
   wireBump: Bump;
   /** In the generated code: each package's public TypeScript surface, base against head (changed APIs). */
   code?: { client: CodeChange[]; sdk: CodeChange[]; clientBump: Bump; sdkBump: Bump };
-  /** The larger of the two levels. */
+  /**
+   * The sandbox's promises: each operation's `x-behaviour` added, removed or changed (changed
+   * APIs; empty otherwise), with the whole old and new texts. Invisible on the wire.
+   */
+  behaviour: BehaviourChange[];
+  /** What the behaviour changes need, for `@carrier-api/mock` and `@carrier-api/reference` ({@link behaviourBumpOf}). */
+  behaviourBump: Bump;
+  /** The largest of the three levels. */
   bump: Bump;
 }
 
@@ -34,9 +42,11 @@ export interface PackageBump {
   name: string;
   bump: Bump;
   apis: string[];
-  /** Which level asks for the bump: the wire, the generated code, or both. */
-  because: ('wire' | 'code')[];
+  /** Which levels ask for the bump: the wire, the generated code, the sandbox's behaviour. */
+  because: BumpReason[];
 }
+
+export type BumpReason = 'wire' | 'code' | 'behaviour';
 
 export interface SpecReview {
   /** What was compared: a git ref or a file. */
@@ -181,9 +191,14 @@ export async function reviewSides(base: SpecSide, head: SpecSide, options: Revie
   const toGenerate: ApiReview[] = [];
   const identical = (api: string) => base.identical?.has(api) === true && head.identical?.has(api) === true;
   const changed = (api: string) => !identical(api) && base.apis.has(api) && head.apis.has(api) && !isDeepStrictEqual(base.apis.get(api), head.apis.get(api));
+  // The wire and the generated code are judged without x-behaviour: a change of it alone is a
+  // change of the sandbox's promises (behaviourChanges), not of requests, responses or code.
+  const wireOf = new Map<string, [OpenApiDocument, OpenApiDocument]>();
+  for (const api of [...head.apis.keys()].filter(changed)) wireOf.set(api, [withoutBehaviour(base.apis.get(api)!), withoutBehaviour(head.apis.get(api)!)]);
+  const wireChanged = (api: string) => wireOf.has(api) && !isDeepStrictEqual(...wireOf.get(api)!);
   // The JVM starts first and generates while oasdiff compares.
   const generating = generateSurfaces(
-    options.code === false ? [] : [...head.apis.keys()].sort().filter(changed).flatMap((api) => [{ api, document: base.apis.get(api)! }, { api, document: head.apis.get(api)! }]),
+    options.code === false ? [] : [...head.apis.keys()].sort().filter(wireChanged).flatMap((api) => [{ api, document: base.apis.get(api)! }, { api, document: head.apis.get(api)! }]),
   );
   // Its failure is awaited below, not left unhandled while oasdiff runs.
   generating.catch(() => undefined);
@@ -191,18 +206,23 @@ export async function reviewSides(base: SpecSide, head: SpecSide, options: Revie
     const [before, after] = [base.apis.get(api), head.apis.get(api)];
     const file = head.files.get(api) ?? base.files.get(api);
     if (identical(api)) {
-      apis.push({ api, file, status: 'unchanged', changes: [], wireBump: 'none', bump: 'none' });
+      apis.push({ api, file, status: 'unchanged', changes: [], wireBump: 'none', behaviour: [], behaviourBump: 'none', bump: 'none' });
     } else if (!after) {
-      apis.push({ api, file, status: 'removed', changes: [{ rule: 'api-removed', level: 'breaking', text: `the ${api} API was removed` }], wireBump: 'major', bump: 'major' });
+      apis.push({ api, file, status: 'removed', changes: [{ rule: 'api-removed', level: 'breaking', text: `the ${api} API was removed` }], wireBump: 'major', behaviour: [], behaviourBump: 'none', bump: 'major' });
     } else if (!before) {
-      apis.push({ api, file, status: 'added', changes: [{ rule: 'api-added', level: 'safe', text: `the ${api} API was added` }], wireBump: 'minor', bump: 'minor' });
+      apis.push({ api, file, status: 'added', changes: [{ rule: 'api-added', level: 'safe', text: `the ${api} API was added` }], wireBump: 'minor', behaviour: [], behaviourBump: 'none', bump: 'minor' });
     } else if (!changed(api)) {
-      apis.push({ api, file, status: 'unchanged', changes: [], wireBump: 'none', bump: 'none' });
+      apis.push({ api, file, status: 'unchanged', changes: [], wireBump: 'none', behaviour: [], behaviourBump: 'none', bump: 'none' });
     } else {
-      const changes = diffDocuments(before, after, { acceptedPatternChanges: options.acceptedPatternChanges });
-      const review: ApiReview = { api, file, status: 'changed', changes, wireBump: bumpFor(changes), bump: bumpFor(changes) };
+      const behaviour = behaviourChanges(before, after);
+      const wire = wireChanged(api);
+      // Only x-behaviour re-wrapped (the same promises): the documents' text changed, nothing else did.
+      const [from, to] = wire ? wireOf.get(api)! : [before, after];
+      const changes = wire || behaviour.length === 0 ? diffDocuments(from, to, { acceptedPatternChanges: options.acceptedPatternChanges }) : [];
+      const [wireBump, behaviourBump] = [bumpFor(changes), bumpFor(behaviour)];
+      const review: ApiReview = { api, file, status: 'changed', changes, wireBump, behaviour, behaviourBump, bump: maxBump(wireBump, behaviourBump) };
       apis.push(review);
-      if (options.code !== false) toGenerate.push(review);
+      if (wire && options.code !== false) toGenerate.push(review);
     }
   }
   const surfaces = await generating;
@@ -211,7 +231,7 @@ export async function reviewSides(base: SpecSide, head: SpecSide, options: Revie
     const client = diffSurfaces(before.client, after.client);
     const sdk = diffSurfaces(before.sdk, after.sdk);
     review.code = { client, sdk, clientBump: codeBump(client), sdkBump: codeBump(sdk) };
-    review.bump = maxBump(review.wireBump, review.code.clientBump, review.code.sdkBump);
+    review.bump = maxBump(review.wireBump, review.code.clientBump, review.code.sdkBump, review.behaviourBump);
     review.changes = review.changes.map((change) => withTrueWording(change, client.length + sdk.length > 0));
   });
   return { base: base.label, head: head.label, apis, packages: packageBumps(options.workspacePackages, apis) };
@@ -271,14 +291,35 @@ export function packagesOf(api: string, workspacePackages: Set<string>): string[
   return [`@carrier-api/${api}`, `@carrier-api/${api}-sdk`, '@carrier-api/specs', '@carrier-api/mock', '@carrier-api/contract-tests'].filter((name) => workspacePackages.has(name));
 }
 
+/**
+ * The bump a package needs from an API's behaviour changes (its `x-behaviour`: what the sandbox
+ * promises). Not a wire change: the light client, the SDK and the contract tests send and check
+ * the same requests and responses, so they get nothing from it. `@carrier-api/mock` keeps the
+ * promises and `@carrier-api/reference` shows them to the sandbox's users: they take the
+ * behaviour's own bump (added: minor, changed: minor, removed: major; see behaviour-changes.ts).
+ * `@carrier-api/specs` ships the texts in its bundles, but no contract of it changed: a patch,
+ * as for descriptions.
+ */
+export function behaviourBumpOf(name: string, behaviourBump: Bump): Bump {
+  if (behaviourBump === 'none') return 'none';
+  if (name === '@carrier-api/mock' || name === '@carrier-api/reference') return behaviourBump;
+  return name === '@carrier-api/specs' ? 'patch' : 'none';
+}
+
+/** The packages an API's behaviour changes may bump ({@link behaviourBumpOf}). */
+const behaviourPackages = ['@carrier-api/specs', '@carrier-api/mock', '@carrier-api/reference'];
+
 function packageBumps(workspace: Set<string>, apis: ApiReview[]): PackageBump[] {
   const bumps = new Map<string, PackageBump>();
   for (const review of apis.filter((candidate) => candidate.bump !== 'none')) {
-    for (const name of packagesOf(review.api, workspace)) {
+    const wirePackages = packagesOf(review.api, workspace);
+    for (const name of new Set([...wirePackages, ...behaviourPackages.filter((candidate) => workspace.has(candidate))])) {
+      const wire = wirePackages.includes(name) ? review.wireBump : 'none';
       const code = name === `@carrier-api/${review.api}` ? review.code?.clientBump : name === `@carrier-api/${review.api}-sdk` ? review.code?.sdkBump : undefined;
-      const needed = maxBump(review.wireBump, code ?? 'none');
+      const behaviour = behaviourBumpOf(name, review.behaviourBump);
+      const needed = maxBump(wire, code ?? 'none', behaviour);
       if (needed === 'none') continue;
-      const because: ('wire' | 'code')[] = [...(review.wireBump === needed ? (['wire'] as const) : []), ...(code === needed ? (['code'] as const) : [])];
+      const because: BumpReason[] = [...(wire === needed ? (['wire'] as const) : []), ...(code === needed ? (['code'] as const) : []), ...(behaviour === needed ? (['behaviour'] as const) : [])];
       const current = bumps.get(name);
       if (!current || current.bump !== maxBump(current.bump, needed)) {
         bumps.set(name, { name, bump: needed, apis: [...(current?.apis ?? []), review.api], because });

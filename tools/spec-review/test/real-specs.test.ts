@@ -53,6 +53,15 @@ beforeAll(() => {
   git('checkout', '--quiet', '-b', 'msisdn-10-digits', 'main');
   edit('shared/schemas/Msisdn.yaml', "pattern: '^\\+?[0-9]{6,15}$'", "pattern: '^\\+?[0-9]{10,15}$'");
   git('commit', '--quiet', '-am', 'MSISDN: at least 10 digits');
+
+  git('checkout', '--quiet', '-b', 'token-behaviour', 'main');
+  edit('shared/paths/token.yaml', 'expires_in defaults to 300 s', 'expires_in defaults to 600 s');
+  for (const name of ['mock', 'reference', 'centili-payments', 'centili-payments-sdk']) {
+    mkdirSync(join(repo, 'packages', name), { recursive: true });
+    writeFileSync(join(repo, 'packages', name, 'package.json'), JSON.stringify({ name: `@carrier-api/${name}`, version: '1.0.0' }));
+  }
+  git('add', '-A');
+  git('commit', '--quiet', '-m', 'Tokens expire after 600 s in the sandbox');
 });
 
 describe('spec-diff on the project specs', () => {
@@ -78,5 +87,28 @@ describe('spec-diff on the project specs', () => {
     }
     // The same pattern in responses breaks no consumer.
     expect(apis.flatMap((api) => api.changes).filter((change) => change.rule.startsWith('response-')).every((change) => change.level !== 'breaking')).toBe(true);
+  });
+
+  it("changing the x-inferred of the shared token endpoint (specs/shared/paths/token.yaml) is a behaviour change of each of the four Centili APIs, and of no client or SDK", () => {
+    const { apis, packages } = review('token-behaviour');
+    const changed = apis.filter((api) => api.status === 'changed');
+    expect(changed.map((api) => api.api)).toEqual(['centili-data-gifting', 'centili-packages', 'centili-payments', 'centili-services']);
+    for (const api of changed) {
+      expect(api.changes).toEqual([]);
+      expect(api.code).toBeUndefined();
+      expect(api.behaviour.map((change) => `${change.rule} ${change.operation} (${change.operationId}) ${change.fields.join(',')}`)).toEqual([
+        'behaviour-changed POST /auth/realms/api/protocol/openid-connect/token (createToken) x-inferred',
+      ]);
+      expect(api.behaviour[0]!.before!['x-inferred']).toContain('expires_in defaults to 300 s');
+      expect(api.behaviour[0]!.after!['x-inferred']).toContain('expires_in defaults to 600 s');
+      expect(api.behaviour[0]!.before!.implements).toBe(api.behaviour[0]!.after!.implements);
+      expect(api.bump).toBe('minor');
+    }
+    const apisOf = changed.map((api) => api.api);
+    expect(packages).toEqual([
+      { name: '@carrier-api/mock', bump: 'minor', apis: apisOf, because: ['behaviour'] },
+      { name: '@carrier-api/reference', bump: 'minor', apis: apisOf, because: ['behaviour'] },
+      { name: '@carrier-api/specs', bump: 'patch', apis: apisOf, because: ['behaviour'] },
+    ]);
   });
 });
