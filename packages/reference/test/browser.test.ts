@@ -15,16 +15,19 @@ interface Api {
   title: string;
   operations: string[];
   inferredReasons: string[];
+  /** The operations that carry `x-behaviour` (what the sandbox promises). */
+  behaviours: string[];
 }
 
 const apiNames = readdirSync(referenceDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
 const apis: Api[] = apiNames.map((name) => {
-  const spec = JSON.parse(readFileSync(join(referenceDir, name, 'openapi.json'), 'utf8')) as { info: { title: string }; paths: Record<string, Record<string, { operationId?: string }>> };
+  const spec = JSON.parse(readFileSync(join(referenceDir, name, 'openapi.json'), 'utf8')) as { info: { title: string }; paths: Record<string, Record<string, { operationId?: string; 'x-behaviour'?: unknown }>> };
   const title = spec.info.title;
   const operations = Object.values(spec.paths).flatMap((item) => Object.values(item).flatMap((operation) => (operation.operationId ? [operation.operationId] : [])));
   const inferredReasons: string[] = [];
   JSON.stringify(spec, (key, value: unknown) => (key === 'x-inferred' && typeof value === 'string' && inferredReasons.push(value), value));
-  return { name, title, operations, inferredReasons: [...new Set(inferredReasons)] };
+  const behaviours = Object.values(spec.paths).flatMap((item) => Object.values(item).flatMap((operation) => (operation.operationId && operation['x-behaviour'] ? [operation.operationId] : [])));
+  return { name, title, operations, inferredReasons: [...new Set(inferredReasons)], behaviours };
 });
 
 let browser: Browser;
@@ -75,6 +78,7 @@ describe('the reference in a real browser (Debian chromium)', () => {
       expect(text).toContain(api.title);
       expect(text).toContain(`@carrier-api/${api.name}-sdk`);
       expect(text).toContain(`npx carrier-mock ${api.name} --sandbox`);
+      expect(text).toContain(`${api.behaviours.length} behaviour rule(s)`);
       expect(text).toMatch(new RegExp(`${api.inferredReasons.length > 0 ? '[1-9]\\d*' : '0'} inferred`));
     }
     await page.screenshot({ path: join(artefacts, 'index.png'), fullPage: true });
@@ -93,10 +97,31 @@ describe('the reference in a real browser (Debian chromium)', () => {
     expect(await notes.count()).toBeGreaterThan(api.inferredReasons.length > 0 ? 1 : 0);
     const visibleText = await page.locator('#redoc').innerText();
     for (const reason of api.inferredReasons) expect(visibleText.replace(/\s+/g, ' '), reason).toContain(reason.replace(/\s+/g, ' ').slice(0, 60));
+    // Each operation the sandbox keeps a promise for shows its behaviour section (x-behaviour).
+    for (const operationId of api.behaviours) {
+      expect(await page.locator(`[data-section-id="operation/${operationId}"] .carrier-behaviour`).count(), operationId).toBe(1);
+    }
     for (const operationId of api.operations.slice(0, 3)) {
       expect(await page.locator(`[data-section-id="operation/${operationId}"]`).isVisible(), operationId).toBe(true);
     }
     await page.screenshot({ path: join(artefacts, `${api.name}.png`), fullPage: false });
+    expect(outside).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('centili-payments: submitPin shows its behaviour visibly, the vendor sentence quoted and the sandbox\'s decision marked Inferred', async () => {
+    const { page, errors, outside } = await open('/centili-payments/index.html');
+    await page.waitForSelector('body[data-rendered="true"]', { timeout: 60_000 });
+    const behaviour = page.locator('[data-section-id="operation/submitPin"] .carrier-behaviour');
+    await expect.poll(() => behaviour.count()).toBe(1);
+    await behaviour.scrollIntoViewIfNeeded();
+    expect(await behaviour.isVisible()).toBe(true);
+    const text = (await behaviour.innerText()).replace(/\s+/g, ' ');
+    expect(text).toContain('Behaviour (sandbox)');
+    expect(text).toContain('Implements (vendor document 001): "Submit PIN" … "Status 200 PIN correct";');
+    expect(text).toContain('"429 | Number of attempts over the max retry limit, request can not be retried."');
+    expect(await behaviour.locator('.carrier-inferred').innerText()).toMatch(/^inferred: The correct PIN is the `pin` of the seed/i);
+    await behaviour.screenshot({ path: join(artefacts, 'centili-payments-submitPin-behaviour.png') });
     expect(outside).toEqual([]);
     expect(errors).toEqual([]);
   });

@@ -1,3 +1,4 @@
 export { listInferred, fidelityReport, type InferredElement } from './inferred.ts';
+export { annotateBehaviour, behaviourSection, listBehaviour, type Behaviour } from './behaviour.ts';
 export { annotateInferred, renderReference, type ReferenceApi, type ReferenceFiles } from './render.ts';
 export { writeReference } from './write.ts';

@@ -10,10 +10,11 @@ export interface InferredElement {
   reason: string;
 }
 
-const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+/** The keys of an OpenAPI path item that are operations. */
+export const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
 /** `a/b` → `a~1b`: a JSON pointer token (RFC 6901). */
-const token = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
+export const token = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /**
  * Every element of a bundled OpenAPI document that carries `x-inferred`, in document order.
@@ -57,6 +58,8 @@ function describe(path: string[], element: Record<string, unknown>): { kind: str
       if (rest[2] === 'links' && rest[3] !== undefined) return { kind: 'link', label: `${operation} ${rest[1]} → ${rest[3]}` };
       return { kind: 'response', label: `${operation} ${rest[1]}` };
     }
+    // Shown on the page in the operation's behaviour section (behaviour.ts), not as a note of its own.
+    if (rest[0] === 'x-behaviour') return { kind: 'behaviour', label: `${operation} behaviour (sandbox)` };
     if (rest[0] === 'requestBody') return { kind: 'request body', label: `${operation} request body` };
     return { kind: 'operation part', label: `${operation} ${rest.join('.')}` };
   }

@@ -1,3 +1,5 @@
+import { annotateBehaviour, listBehaviour } from './behaviour.ts';
+import { escapeHtml, inferredNote } from './html.ts';
 import { fidelityReport, listInferred, type InferredElement } from './inferred.ts';
 
 /** What the reference says of one API besides its spec. */
@@ -15,16 +17,18 @@ export type ReferenceFiles = Record<string, string>;
  * Redoc hides `x-` extensions, so an inferred element would read as the vendor's word. Every
  * element that carries `x-inferred` and that Redoc renders with a description gets a visible
  * "Inferred" note at the top of it; the document's own description gets the whole list (servers,
- * links and security schemes included, which Redoc shows nowhere or only in a drop-down).
+ * links and security schemes included, which Redoc shows nowhere or only in a drop-down). The
+ * `x-inferred` of an operation's `x-behaviour` is listed there too, but shown on the operation by
+ * {@link annotateBehaviour}'s section, not as a note of its own.
  *
  * @returns a copy of `document`; the input is not changed.
  */
 export function annotateInferred(document: Record<string, unknown>, inferred: InferredElement[] = listInferred(document)): Record<string, unknown> {
   const copy = structuredClone(document);
   for (const element of inferred) {
-    const target = resolve(copy, element.pointer);
+    const target = element.kind === 'behaviour' ? undefined : resolve(copy, element.pointer);
     if (!target) continue;
-    const note = `<p class="carrier-inferred"><strong>Inferred</strong>: ${escapeHtml(element.reason)}</p>`;
+    const note = inferredNote(element.reason);
     target.description = typeof target.description === 'string' && target.description !== '' ? `${note}\n\n${target.description}` : note;
   }
   const info = (copy.info ?? {}) as Record<string, unknown>;
@@ -50,7 +54,8 @@ function inferredSection(inferred: InferredElement[]): string {
 
 /**
  * The whole offline site: a landing page, one Redoc page per API (the spec inline, Redoc from a
- * local file: no request leaves the machine), and each API's fidelity report in Markdown.
+ * local file: no request leaves the machine; each operation's sandbox behaviour shown), and each
+ * API's fidelity report in Markdown.
  *
  * @param apis - the APIs, in the order the landing page lists them.
  * @param redocScript - the contents of redoc's `bundles/redoc.standalone.js`.
@@ -61,15 +66,16 @@ export function renderReference(apis: ReferenceApi[], redocScript: string): Refe
   const rows: string[] = [];
   for (const api of apis) {
     const inferred = listInferred(api.document);
+    const behaviours = listBehaviour(api.document);
     const info = api.document.info as { title: string; version: string; description?: string };
     const source = /Source: ([^\n]+)/.exec(info.description ?? '')?.[1] ?? 'not named';
-    files[`${api.name}/index.html`] = apiPage(info.title, annotateInferred(api.document, inferred));
+    files[`${api.name}/index.html`] = apiPage(info.title, annotateBehaviour(annotateInferred(api.document, inferred), behaviours));
     files[`${api.name}/fidelity.md`] = fidelityReport(info.title, source, inferred);
     files[`${api.name}/openapi.json`] = `${JSON.stringify(api.document, null, 2)}\n`;
     rows.push(
       `<tr><td><a href="${api.name}/index.html">${escapeHtml(info.title)}</a></td><td>${escapeHtml(info.version)}</td>` +
         `<td><code>@carrier-api/${api.name}</code><br><code>@carrier-api/${api.name}-sdk</code></td>` +
-        `<td><code>npx carrier-mock ${api.name} --sandbox</code></td>` +
+        `<td><code>npx carrier-mock ${api.name} --sandbox</code><br>${behaviours.length} behaviour rule(s)</td>` +
         `<td><a href="${api.name}/fidelity.md">${inferred.length} inferred</a></td><td><a href="${api.name}/openapi.json">openapi.json</a></td></tr>`,
     );
   }
@@ -82,7 +88,8 @@ const redocLogoInline = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000
 
 const style = `body{font-family:system-ui,sans-serif;margin:0}
 .carrier-inferred{border-left:4px solid #b45309;background:#fffbeb;color:#78350f;padding:4px 8px;margin:4px 0}
-.carrier-inferred strong{text-transform:uppercase;font-size:0.85em;letter-spacing:0.05em}`;
+.carrier-inferred strong{text-transform:uppercase;font-size:0.85em;letter-spacing:0.05em}
+.carrier-behaviour{border-left:4px solid #1d4ed8;background:#eff6ff;color:#1e3a8a;padding:4px 8px;margin:8px 0}`;
 
 function apiPage(title: string, document: Record<string, unknown>): string {
   // Inline JSON must not close its <script>; \u003c is the same string to JSON.parse.
@@ -124,7 +131,7 @@ main{max-width:1100px;margin:24px auto;padding:0 16px}table{border-collapse:coll
 <body>
 <main>
 <h1>carrier-api reference</h1>
-<p>Hand-authored OpenAPI 3.0.3 contracts of mobile-carrier APIs, from the vendors' documents. What a document leaves open is decided in the spec and shown as <span class="carrier-inferred"><strong>Inferred</strong></span> with its reason, on each page and in each API's fidelity report.</p>
+<p>Hand-authored OpenAPI 3.0.3 contracts of mobile-carrier APIs, from the vendors' documents. What a document leaves open is decided in the spec and shown as <span class="carrier-inferred"><strong>Inferred</strong></span> with its reason, on each page and in each API's fidelity report. Each operation the sandbox keeps a promise for shows its <span class="carrier-behaviour"><strong>Behaviour (sandbox)</strong></span>: the vendor sentence it implements.</p>
 <table>
 <thead><tr><th>API</th><th>version</th><th>packages (light client, SDK)</th><th>sandbox</th><th>fidelity</th><th>spec</th></tr></thead>
 <tbody>
@@ -146,10 +153,6 @@ function resolve(document: Record<string, unknown>, pointer: string): Record<str
     node = (node as Record<string, unknown>)[key];
   }
   return node !== null && typeof node === 'object' && !Array.isArray(node) ? (node as Record<string, unknown>) : undefined;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 function escapeCell(text: string): string {
