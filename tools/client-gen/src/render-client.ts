@@ -25,7 +25,11 @@ export function renderDefinition(api: string, document: OpenApiDocument): string
   return `${generatedHeader(api)}import type { ApiDefinition } from '@carrier-api/runtime';
 
 /** What @carrier-api/runtime needs to know of ${document.info.title}. */
-export const apiDefinition: ApiDefinition = ${JSON.stringify(definition, null, 2)};
+export const apiDefinition = ${JSON.stringify(definition, null, 2)} as const;
+
+// Checked here against the runtime's type, while callers keep the literal, readonly type above (a
+// const assertion is what isolated declarations can read without a type checker; \`satisfies\` is not).
+apiDefinition satisfies ApiDefinition;
 `;
 }
 

@@ -60,45 +60,97 @@ function putJsdocOnOwnLines({ chunks }) {
 /**
  * Moves every JSDoc block (`/** ... *\/`) that follows code on its line to a line of its own, and
  * the code that follows it on its closing line to the next line, both at the indentation of the
- * line it was on. Strings, template literals and other comments are copied as they are.
+ * line it was on, with the file's own line ending. Strings, template literals (their `${...}`
+ * included) and other comments are copied as they are.
  *
  * @param {string} code - A declaration file's text.
  * @returns {string} The same declarations, every JSDoc block on its own line.
  */
 export function jsdocOnOwnLine(code) {
+  const eol = code.includes('\r\n') ? '\r\n' : '\n';
   let out = '';
   let index = 0;
   const currentLine = () => out.slice(out.lastIndexOf('\n') + 1);
-  /** @param {string} quote */
-  const endOfQuoted = (quote) => {
-    let end = index + 1;
-    while (end < code.length && code[end] !== quote) end += code[end] === '\\' ? 2 : 1;
-    return end + 1;
-  };
   while (index < code.length) {
-    const char = code[index];
-    let end = index + 1;
-    if (char === '"' || char === "'" || char === '`') end = endOfQuoted(char);
-    else if (code.startsWith('//', index)) end = code.indexOf('\n', index) < 0 ? code.length : code.indexOf('\n', index);
-    else if (code.startsWith('/*', index)) {
-      end = code.indexOf('*/', index + 2) < 0 ? code.length : code.indexOf('*/', index + 2) + 2;
-      if (code.startsWith('/**', index) && !code.startsWith('/**/', index)) {
-        const indent = /^[ \t]*/.exec(currentLine())?.[0] ?? '';
-        if (currentLine().trim() !== '') out = `${out.trimEnd()}\n${indent}`;
-        out += code.slice(index, end);
-        index = end;
-        // Code right after the block, on its line: the member it documents starts a line of its own.
-        const spaces = /^[ \t]*/.exec(code.slice(index))?.[0] ?? '';
-        const next = code[index + spaces.length];
-        if (next !== undefined && next !== '\n' && next !== '\r') {
-          out += `\n${indent}`;
-          index += spaces.length;
-        }
-        continue;
+    const end = endOfToken(code, index);
+    if (code.startsWith('/**', index) && !code.startsWith('/**/', index)) {
+      const indent = /^[ \t]*/.exec(currentLine())?.[0] ?? '';
+      if (currentLine().trim() !== '') out = `${out.trimEnd()}${eol}${indent}`;
+      out += code.slice(index, end);
+      index = end;
+      // Code right after the block, on its line: the member it documents starts a line of its own.
+      const spaces = /^[ \t]*/.exec(code.slice(index))?.[0] ?? '';
+      const next = code[index + spaces.length];
+      if (next !== undefined && next !== '\n' && next !== '\r') {
+        out += `${eol}${indent}`;
+        index += spaces.length;
       }
+      continue;
     }
     out += code.slice(index, end);
     index = end;
   }
   return out;
+}
+
+/**
+ * The end (exclusive) of the token of a declaration file that starts at `start`, as far as
+ * comments are concerned: a string or template literal, a comment, or one character.
+ *
+ * @param {string} code
+ * @param {number} start
+ * @returns {number}
+ */
+function endOfToken(code, start) {
+  const char = code[start];
+  if (char === '"' || char === "'" || char === '`') return endOfLiteral(code, start);
+  if (code.startsWith('//', start)) {
+    const lineEnd = code.indexOf('\n', start);
+    return lineEnd < 0 ? code.length : lineEnd;
+  }
+  if (code.startsWith('/*', start)) {
+    const close = code.indexOf('*/', start + 2);
+    return close < 0 ? code.length : close + 2;
+  }
+  return start + 1;
+}
+
+/**
+ * The end (exclusive) of the string or template literal that starts at `start`; a template's
+ * `${...}` is code, which may hold strings, templates and braces of its own.
+ *
+ * @param {string} code
+ * @param {number} start
+ * @returns {number}
+ */
+function endOfLiteral(code, start) {
+  const quote = code[start];
+  let at = start + 1;
+  while (at < code.length) {
+    if (code[at] === '\\') at += 2;
+    else if (code[at] === quote) return at + 1;
+    else if (quote === '`' && code.startsWith('${', at)) at = endOfSubstitution(code, at + 2);
+    else at += 1;
+  }
+  return code.length;
+}
+
+/**
+ * The end (exclusive, after its closing brace) of a template's substitution whose code starts at `start`.
+ *
+ * @param {string} code
+ * @param {number} start
+ * @returns {number}
+ */
+function endOfSubstitution(code, start) {
+  let depth = 0;
+  let at = start;
+  while (at < code.length) {
+    const char = code[at];
+    if (char === '}' && depth === 0) return at + 1;
+    if (char === '{') depth += 1;
+    else if (char === '}') depth -= 1;
+    at = char === '{' || char === '}' ? at + 1 : endOfToken(code, at);
+  }
+  return code.length;
 }

@@ -39,6 +39,10 @@ describe('jsdocOnOwnLine', () => {
     ['a line comment with comment marks stays', '  a: string; // see /** here */\n', '  a: string; // see /** here */\n'],
     ['an escaped quote does not end the string', '  a: "it\\" /** x */"; /** b */\n  b: 1;\n', '  a: "it\\" /** x */";\n  /** b */\n  b: 1;\n'],
     ['an empty block /**/ stays', '  a: string; /**/ b: string;\n', '  a: string; /**/ b: string;\n'],
+    ['a backtick inside a template\'s ${} does not end it', "  a: `x${'`'}`; /** b */ b: '/** y */';\n", "  a: `x${'`'}`;\n  /** b */\n  b: '/** y */';\n"],
+    ['a template nested in a template\'s ${}', '  a: `${`/** n */`}`; /** b */\n  b: 1;\n', '  a: `${`/** n */`}`;\n  /** b */\n  b: 1;\n'],
+    ['braces and strings inside ${} stay code', '  a: `${{ k: "}" }["k"]} /** t */`; /** b */\n  b: 1;\n', '  a: `${{ k: "}" }["k"]} /** t */`;\n  /** b */\n  b: 1;\n'],
+    ['CRLF files keep CRLF', '  a: string; /** b */\r\n  b: string;\r\n', '  a: string;\r\n  /** b */\r\n  b: string;\r\n'],
   ];
   it.each(rows)('%s', (_name, printed, expected) => {
     expect(jsdocOnOwnLine(printed)).toBe(expected);
