@@ -18,6 +18,15 @@ export interface RunGeneratorOptions {
    * For tests, so that they neither read nor replace the real archive.
    */
   cdsArchiveDir?: string;
+  /**
+   * This run may write the class-data-sharing archive when it is missing (default: false, the run
+   * only maps an archive that is there). The archive holds the classes of the run that wrote it, so
+   * only the SDK build's typescript-fetch `generate` passes this: an archive written by `validate`
+   * or `version` holds the parser's classes but not the generator's, and would never be replaced.
+   */
+  writeArchive?: boolean;
+  /** The jar to run (default: the pinned one, `readGeneratorConfig().jarPath`). For tests. */
+  jarPath?: string;
 }
 
 /** openapi-generator cannot run: the pinned jar is not installed, or java does not start. */
@@ -36,13 +45,20 @@ export class GeneratorUnavailableError extends Error {
  * Most of what is left is loading and verifying the jar's classes, the same ones every run, so the
  * JVM maps them from an AppCDS (dynamic class-data-sharing) archive beside the jar:
  * `<jar>.jdk-<java runtime version>.<stamp>.jsa`, where the stamp covers the java installation and
- * the jar's size and mtime (a new JDK or a reinstalled jar gets an archive of its own instead of
- * one the JVM refuses forever); about 33 MB. Measured on 2 shared cores with Java 17: the JVM's
- * typescript-fetch `generate` of the centili-payments bundle takes 1.1-1.5 s without the archive and
- * 0.7-0.9 s with it, `carrier-generate-sdk centili-payments` 2.6-3.1 s → 2.0-2.2 s wall.
- * - Archive missing: this run writes it (`-XX:ArchiveClassesAtExit` to a unique temporary name in
- *   the same folder, about 1.5 s more, once), then renames it into place, so builds running at once
- *   never map a half-written archive (each writes its own; the last rename wins, both are whole).
+ * the jar's real path, size and mtime, all of which the JVM checks before it maps an archive (a new
+ * JDK, a reinstalled jar or a checkout at another path, e.g. the temporary copy of `pnpm bench:scale`,
+ * gets an archive of its own instead of one the JVM refuses forever); about 33 MB. Measured on 2
+ * shared cores with Java 17: the JVM's typescript-fetch `generate` of the centili-payments bundle
+ * takes 1.1-1.5 s without the archive and 0.7-0.9 s with it, `carrier-generate-sdk centili-payments`
+ * 2.6-3.1 s → 2.0-2.2 s wall.
+ * - Only a run with `writeArchive` (the SDK build's `generate`) writes the archive: the JVM archives
+ *   the classes that run loaded, and a `generate` loads about 1,000 classes that `validate` or
+ *   `version` never touch. Every other run maps the archive when it is there, and otherwise runs
+ *   without one.
+ * - Archive missing and `writeArchive`: this run writes it (`-XX:ArchiveClassesAtExit` to a unique
+ *   temporary name in the same folder, about 1.5 s more, once), then renames it into place, so
+ *   builds running at once never map a half-written archive (each writes its own; the last rename
+ *   wins, both are whole).
  * - Archive present: `-XX:SharedArchiveFile` with the default `-Xshare:auto`: an archive the JVM
  *   refuses (other JDK, other jar) only costs the speed-up; the JVM's cds log lines are turned off
  *   (`-Xlog:cds*=off`, before `JAVA_OPTS`, which can turn them on again) so nothing about the
@@ -52,18 +68,21 @@ export class GeneratorUnavailableError extends Error {
  *   makes the JVM exit with 1 after generating. So when a run with the archive ends in a JVM crash
  *   or an initialisation error, or the run writing it fails, the generator runs once more without
  *   CDS and that result is returned; an archive that a plain run proved guilty is deleted (the next
- *   run writes a new one). The JVM's crash report goes to the temp folder, not the repo root.
+ *   run with `writeArchive` writes a new one). The JVM's crash report goes to the temp folder, not the repo root.
  * - `CARRIER_JAVA_CDS=0` turns all this off; so does a `JAVA_OPTS` that sets `-Xshare:off` or an
  *   archive of its own. An unwritable jar folder, or a `java` whose version cannot be read, means
  *   runs without an archive.
  *
  * @param args - the generator's own arguments, e.g. `['generate', '-c', 'config.json']`.
- * @param options - where the class-data-sharing archive lives (tests).
+ * @param options - whether this run may write the class-data-sharing archive (`writeArchive`), and
+ *   where it lives and which jar runs (tests).
  * @returns the exit code and stdout + stderr of the (last) generator run.
  * @throws {GeneratorUnavailableError} the jar is missing (run `pnpm install`) or java cannot be started.
  */
 export async function runGeneratorJar(args: string[], options: RunGeneratorOptions = {}): Promise<GeneratorRun> {
-  const { jarPath, repoRoot } = readGeneratorConfig();
+  const config = readGeneratorConfig();
+  const { repoRoot } = config;
+  const jarPath = options.jarPath ?? config.jarPath;
   if (!existsSync(jarPath)) throw new GeneratorUnavailableError(`openapi-generator is not installed at ${jarPath}: run pnpm install`);
   const javaOpts = process.env.JAVA_OPTS?.split(/\s+/).filter(Boolean) ?? [];
   const run = (cds: string[]) => runJava([...cds, ...javaOpts, '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-jar', jarPath, ...args], repoRoot);
@@ -85,7 +104,7 @@ export async function runGeneratorJar(args: string[], options: RunGeneratorOptio
     return plain;
   }
 
-  if (!writable(dirname(archive))) return run([]);
+  if (!options.writeArchive || !writable(dirname(archive))) return run([]);
   removeAbandonedTemporaries(archive);
   const temporary = `${archive}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
@@ -129,14 +148,16 @@ function cdsEnabled(javaOpts: string[]): boolean {
 
 /**
  * `<dir>/<jar name>.jdk-<runtime version>.<stamp>.jsa`; undefined when the java on PATH cannot be
- * identified. The stamp hashes the java installation and the jar's size and mtime, which the JVM
- * checks before it maps an archive.
+ * identified. The stamp hashes the java installation and the jar's real path, size and mtime, which
+ * the JVM checks before it maps an archive (JDK 17 records the jar's path: a jar at another path,
+ * even a hard link to the same file, makes the JVM refuse the archive with "shared class paths
+ * mismatch", silently).
  */
 function cdsArchivePath(jarPath: string, dir: string): string | undefined {
   const java = identifyJava();
   if (!java) return undefined;
   const jar = statSync(jarPath);
-  const stamp = createHash('sha256').update(`${java.home}\n${java.version}\n${jar.size}\n${jar.mtimeMs}`).digest('hex').slice(0, 8);
+  const stamp = createHash('sha256').update(`${java.home}\n${java.version}\n${realpathSync(jarPath)}\n${jar.size}\n${jar.mtimeMs}`).digest('hex').slice(0, 8);
   return join(dir, `${basename(jarPath)}.jdk-${java.version.replace(/[^\w.+-]/g, '_')}.${stamp}.jsa`);
 }
 
@@ -198,7 +219,10 @@ function removeAbandonedTemporaries(archive: string): void {
   }
 }
 
-/** `openapi-generator validate` on each file (one JVM each); returns the ones that failed, with the output. */
+/**
+ * `openapi-generator validate` on each file (one JVM each, mapping the class-data-sharing archive
+ * when there is one, never writing it); returns the ones that failed, with the output.
+ */
 export async function validateWithOpenApiGenerator(files: string[]): Promise<{ file: string; output: string }[]> {
   const failures: { file: string; output: string }[] = [];
   for (const file of files) {

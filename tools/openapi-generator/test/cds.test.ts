@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readGeneratorConfig, runGeneratorJar } from '../src/index.ts';
 
@@ -57,11 +57,22 @@ function archiveDir(): string {
   return mkdtempSync(join(work, 'archive-'));
 }
 
-/** `generate` of the tiny spec into a folder of its own; returns the run and that folder. */
-async function generate(cdsArchiveDir: string) {
+/**
+ * `generate` of the tiny spec into a folder of its own, as the SDK build runs it (it may write the
+ * archive, unless `writeArchive: false`); returns the run and that folder.
+ */
+async function generate(cdsArchiveDir: string, options: { writeArchive?: boolean; jarPath?: string } = {}) {
   const out = folder('out');
-  const run = await runGeneratorJar(['generate', '-g', 'typescript-fetch', '-i', input, '-o', out], { cdsArchiveDir });
+  const run = await runGeneratorJar(['generate', '-g', 'typescript-fetch', '-i', input, '-o', out], { cdsArchiveDir, writeArchive: true, ...options });
   return { ...run, out };
+}
+
+/** `validate` of the tiny spec, as lint:specs runs it (no writeArchive). */
+async function validate(cdsArchiveDir: string) {
+  const run = await runGeneratorJar(['validate', '--input-spec', input], { cdsArchiveDir });
+  expect(run.code, run.output.slice(-3000)).toBe(0);
+  expect(run.output).toMatch(/No validation issues detected/);
+  return run;
 }
 
 function expectGenerated(run: { code: number; output: string; out: string }): void {
@@ -78,10 +89,10 @@ function contents(dir: string) {
 }
 
 /** A run of `version` that must map the archive (-Xshare:on fails otherwise) and logs where each class came from. */
-async function loadsFromArchive(cdsArchiveDir: string): Promise<boolean> {
+async function loadsFromArchive(cdsArchiveDir: string, jarPath?: string): Promise<boolean> {
   process.env.JAVA_OPTS = '-Xshare:on -Xlog:class+load';
   try {
-    const run = await runGeneratorJar(['version'], { cdsArchiveDir });
+    const run = await runGeneratorJar(['version'], { cdsArchiveDir, jarPath });
     expect(run.code, run.output.slice(-3000)).toBe(0);
     return fromArchive.test(run.output);
   } finally {
@@ -160,6 +171,58 @@ describe('runGeneratorJar with a class-data-sharing archive', () => {
     const run = await generate(dir);
     expect(run.code).toBe(0);
     expect(run.output).not.toMatch(fromArchive);
+  });
+
+  it('only a run with writeArchive writes the archive; validate and version map the one generate wrote', async () => {
+    const dir = archiveDir();
+    await validate(dir);
+    expect(await runGeneratorJar(['version'], { cdsArchiveDir: dir })).toMatchObject({ code: 0 });
+    expectGenerated(await generate(dir, { writeArchive: false }));
+    expect(readdirSync(dir)).toEqual([]);
+
+    expectGenerated(await generate(dir));
+    const { archives } = contents(dir);
+    expect(archives).toHaveLength(1);
+    // The archive holds generate's classes: a later validate maps it (and leaves it as it is).
+    process.env.JAVA_OPTS = '-Xshare:on -Xlog:class+load';
+    const mapped = await validate(dir);
+    delete process.env.JAVA_OPTS;
+    expect(mapped.output).toMatch(fromArchive);
+    expect(contents(dir).archives).toEqual(archives);
+  });
+
+  it('a jar at another path (a hard link: same size and mtime) gets an archive of its own, which it maps', async () => {
+    const { jarPath } = readGeneratorConfig();
+    // A hard link in a folder of the test's own; beside the jars folder when /tmp is another file system.
+    let linkDir = mkdtempSync(join(work, 'jar-'));
+    let cleanup = () => {};
+    try {
+      linkSync(jarPath, join(linkDir, basename(jarPath)));
+    } catch {
+      linkDir = mkdtempSync(join(dirname(dirname(jarPath)), 'cds-test-jar-'));
+      const made = linkDir;
+      cleanup = () => rmSync(made, { recursive: true, force: true });
+      linkSync(jarPath, join(linkDir, basename(jarPath)));
+    }
+    try {
+      const linked = join(linkDir, basename(jarPath));
+      expect(statSync(linked).ino).toBe(statSync(jarPath).ino);
+      const dir = archiveDir();
+      expectGenerated(await generate(dir));
+      const [original] = contents(dir).archives;
+
+      expectGenerated(await generate(dir, { jarPath: linked }));
+      const archives = contents(dir).archives;
+      expect(archives).toHaveLength(2);
+      // Same jar name and JDK, another stamp.
+      const withoutStamp = (name: string) => name.replace(/\.[0-9a-f]{8}\.jsa$/, '');
+      expect(archives.map(withoutStamp)).toEqual([withoutStamp(original!), withoutStamp(original!)]);
+      // -Xshare:on: the JVM refuses to start if it cannot map the archive ("shared class paths mismatch").
+      expect(await loadsFromArchive(dir, linked)).toBe(true);
+      expect(await loadsFromArchive(dir)).toBe(true);
+    } finally {
+      cleanup();
+    }
   });
 
   it('a folder where the archive cannot be written only costs the speed-up', async () => {

@@ -34,7 +34,8 @@ export async function generateSdk(api: string, outDir: string, document?: OpenAp
     writeFileSync(input, serializeBundle(bundle, 'yaml'));
     const config = join(work, 'config.json');
     writeFileSync(config, JSON.stringify(batchConfig(api, input, out), null, 2));
-    const run = await runGeneratorJar(['generate', '--config', config]);
+    // The SDK build's generate is the run whose classes the class-data-sharing archive should hold.
+    const run = await runGeneratorJar(['generate', '--config', config], { writeArchive: true });
     // Exit code 0 is not enough: the generator logs a spec it cannot read and carries on.
     if (run.code !== 0 || !existsSync(join(out, 'runtime.ts')) || !existsSync(join(out, 'apis'))) {
       throw new SdkGenerationError(`openapi-generator failed on ${api}:\n${run.output.split('\n').slice(-30).join('\n')}`);
