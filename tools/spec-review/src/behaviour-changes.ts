@@ -72,6 +72,8 @@ function behaviourOf(operation: Operation | undefined): Behaviour | undefined {
  * - removed (breaking → major): the sandbox no longer keeps the promise (the mock holds every
  *   rule to its sentence, so the rule goes with it), and a team whose CI relied on it has nothing
  *   left to rely on: the same as an operation removed from the wire, and more than a changed one.
+ *   That is the mock's bump; `@carrier-api/reference`, which only shows the promise on a page,
+ *   takes at most a minor (behaviourBumpOf in review.ts).
  */
 const levels = { 'behaviour-added': 'safe', 'behaviour-changed': 'warning', 'behaviour-removed': 'breaking' } as const;
 

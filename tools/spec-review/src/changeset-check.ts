@@ -7,7 +7,7 @@ export interface MissingChangeset {
   needed: Bump;
   given: Bump;
   apis: string[];
-  /** Which levels of the review ask for the bump: the wire, the generated code, the sandbox's behaviour (x-behaviour). */
+  /** Which levels of the review ask for the bump: the wire, the generated code, the sandbox's behaviour (x-behaviour), the bundles' text alone. */
   because: BumpReason[];
 }
 
@@ -32,7 +32,12 @@ export async function findMissingChangesets(repoRoot: string, review: SpecReview
     .map((pkg) => ({ name: pkg.name, needed: pkg.bump, given: given.get(pkg.name) ?? 'none', apis: pkg.apis, because: pkg.because }));
 }
 
-const reasons: Record<BumpReason, string> = { wire: 'on the wire', code: 'in the generated code', behaviour: "in the sandbox's behaviour (x-behaviour)" };
+const reasons: Record<BumpReason, string> = {
+  wire: 'on the wire',
+  code: 'in the generated code',
+  behaviour: "in the sandbox's behaviour (x-behaviour)",
+  bundle: "in its bundles' text only (x-behaviour re-wrapped, the same promises)",
+};
 
 /** Why, after the APIs: nothing more for the wire alone; "its generated code" for the code alone; else each level. */
 function becauseOf(because: BumpReason[]): string {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { behaviourFields, type BehaviourChange } from './behaviour-changes.ts';
 import type { ChangeLevel, SpecChange } from './changes.ts';
 import type { CodeChange } from './code-changes.ts';
-import type { ApiReview, SpecReview } from './review.ts';
+import { behaviourBumpOf, type ApiReview, type SpecReview } from './review.ts';
 
 /** The hidden marker the PR workflow finds its own comment by, to update it instead of adding one. */
 export const commentMarker = '<!-- carrier-api:spec-review -->';
@@ -37,6 +37,9 @@ export function formatMarkdown(review: SpecReview): string {
     lines.push(`### \`${api.api}\`: ${api.status}, needs a **${api.bump}** release${brokenLevels(api)}`, '');
     if (api.changes.length === 0) {
       lines.push('**Wire**: no request or response changed, nor the generated code (only `x-behaviour` did).', '');
+      if (api.bundleBump !== 'none') {
+        lines.push(`**Bundles**: only the whitespace of \`x-behaviour\` changed (re-wrapped, the same promises); the text of the bundles \`@carrier-api/specs\` ships did change: ${api.bundleBump} for it, nothing for any other package.`, '');
+      }
     } else {
       lines.push(`**Wire** (requests and responses; needs ${api.wireBump}):`, '', '| | change | where |', '| --- | --- | --- |');
       for (const change of byLevel(api.changes)) lines.push(`| ${badge[change.level]} | ${cell(change.text)} | ${cell(where(change))} |`);
@@ -101,7 +104,7 @@ function behaviourCell(change: BehaviourChange, side: 'before' | 'after'): strin
 function behaviourSection(api: ApiReview): string[] {
   if (api.behaviour.length === 0) return [];
   const lines = [
-    `**Behaviour** (what the sandbox \`@carrier-api/mock\` promises, \`x-behaviour\`; needs ${api.behaviourBump} for the mock and \`@carrier-api/reference\`, a patch for \`@carrier-api/specs\`, nothing for the client and SDK):`,
+    `**Behaviour** (what the sandbox \`@carrier-api/mock\` promises, \`x-behaviour\`; needs ${behaviourBumpOf('@carrier-api/mock', api.behaviourBump)} for the mock, ${behaviourBumpOf('@carrier-api/reference', api.behaviourBump)} for \`@carrier-api/reference\`, a patch for \`@carrier-api/specs\`, nothing for the client and SDK):`,
     '',
     '| | change | where | before | after |',
     '| --- | --- | --- | --- | --- |',

@@ -34,7 +34,13 @@ export interface ApiReview {
   behaviour: BehaviourChange[];
   /** What the behaviour changes need, for `@carrier-api/mock` and `@carrier-api/reference` ({@link behaviourBumpOf}). */
   behaviourBump: Bump;
-  /** The largest of the three levels. */
+  /**
+   * What the bundles' text alone needs, for `@carrier-api/specs` only: a patch when `x-behaviour`
+   * changed in whitespace only (a YAML re-wrap: the same promises, nothing on the wire or in the
+   * code), none otherwise (a wire or behaviour change already gives the specs their bump).
+   */
+  bundleBump: Bump;
+  /** The largest of the levels. */
   bump: Bump;
 }
 
@@ -42,11 +48,11 @@ export interface PackageBump {
   name: string;
   bump: Bump;
   apis: string[];
-  /** Which levels ask for the bump: the wire, the generated code, the sandbox's behaviour. */
+  /** Which levels ask for the bump: the wire, the generated code, the sandbox's behaviour, the bundles' text alone (x-behaviour re-wrapped). */
   because: BumpReason[];
 }
 
-export type BumpReason = 'wire' | 'code' | 'behaviour';
+export type BumpReason = 'wire' | 'code' | 'behaviour' | 'bundle';
 
 export interface SpecReview {
   /** What was compared: a git ref or a file. */
@@ -206,21 +212,30 @@ export async function reviewSides(base: SpecSide, head: SpecSide, options: Revie
     const [before, after] = [base.apis.get(api), head.apis.get(api)];
     const file = head.files.get(api) ?? base.files.get(api);
     if (identical(api)) {
-      apis.push({ api, file, status: 'unchanged', changes: [], wireBump: 'none', behaviour: [], behaviourBump: 'none', bump: 'none' });
+      apis.push({ api, file, status: 'unchanged', changes: [], wireBump: 'none', behaviour: [], behaviourBump: 'none', bundleBump: 'none', bump: 'none' });
     } else if (!after) {
-      apis.push({ api, file, status: 'removed', changes: [{ rule: 'api-removed', level: 'breaking', text: `the ${api} API was removed` }], wireBump: 'major', behaviour: [], behaviourBump: 'none', bump: 'major' });
+      apis.push({ api, file, status: 'removed', changes: [{ rule: 'api-removed', level: 'breaking', text: `the ${api} API was removed` }], wireBump: 'major', behaviour: [], behaviourBump: 'none', bundleBump: 'none', bump: 'major' });
     } else if (!before) {
-      apis.push({ api, file, status: 'added', changes: [{ rule: 'api-added', level: 'safe', text: `the ${api} API was added` }], wireBump: 'minor', behaviour: [], behaviourBump: 'none', bump: 'minor' });
+      apis.push({ api, file, status: 'added', changes: [{ rule: 'api-added', level: 'safe', text: `the ${api} API was added` }], wireBump: 'minor', behaviour: [], behaviourBump: 'none', bundleBump: 'none', bump: 'minor' });
     } else if (!changed(api)) {
-      apis.push({ api, file, status: 'unchanged', changes: [], wireBump: 'none', behaviour: [], behaviourBump: 'none', bump: 'none' });
+      apis.push({ api, file, status: 'unchanged', changes: [], wireBump: 'none', behaviour: [], behaviourBump: 'none', bundleBump: 'none', bump: 'none' });
     } else {
       const behaviour = behaviourChanges(before, after);
       const wire = wireChanged(api);
-      // Only x-behaviour re-wrapped (the same promises): the documents' text changed, nothing else did.
-      const [from, to] = wire ? wireOf.get(api)! : [before, after];
-      const changes = wire || behaviour.length === 0 ? diffDocuments(from, to, { acceptedPatternChanges: options.acceptedPatternChanges }) : [];
+      // Without x-behaviour the documents are the same: nothing changed on the wire, nor in the
+      // documentation the clients, SDKs, contract tests and mock are built from (none of them
+      // carries x-behaviour), whatever the raw documents say.
+      const changes = wire ? diffDocuments(...wireOf.get(api)!, { acceptedPatternChanges: options.acceptedPatternChanges }) : [];
       const [wireBump, behaviourBump] = [bumpFor(changes), bumpFor(behaviour)];
-      const review: ApiReview = { api, file, status: 'changed', changes, wireBump, behaviour, behaviourBump, bump: maxBump(wireBump, behaviourBump) };
+      // Neither the wire nor a promise changed, yet the documents differ: x-behaviour was
+      // re-wrapped (its whitespace changed, the words did not; or a key other than its two texts
+      // changed). @carrier-api/specs gets a patch,
+      // and only it: its bundles are its product and their text did change (a JSON string gains or
+      // loses a newline or a double space), which a consumer who diffs, hashes or prints the
+      // bundles sees; without a release the published bundles would differ from the repository's
+      // until some unrelated change. A patch, as for a description, since no contract changed.
+      const bundleBump: Bump = !wire && behaviour.length === 0 ? 'patch' : 'none';
+      const review: ApiReview = { api, file, status: 'changed', changes, wireBump, behaviour, behaviourBump, bundleBump, bump: maxBump(wireBump, behaviourBump, bundleBump) };
       apis.push(review);
       if (wire && options.code !== false) toGenerate.push(review);
     }
@@ -231,7 +246,7 @@ export async function reviewSides(base: SpecSide, head: SpecSide, options: Revie
     const client = diffSurfaces(before.client, after.client);
     const sdk = diffSurfaces(before.sdk, after.sdk);
     review.code = { client, sdk, clientBump: codeBump(client), sdkBump: codeBump(sdk) };
-    review.bump = maxBump(review.wireBump, review.code.clientBump, review.code.sdkBump, review.behaviourBump);
+    review.bump = maxBump(review.wireBump, review.code.clientBump, review.code.sdkBump, review.behaviourBump, review.bundleBump);
     review.changes = review.changes.map((change) => withTrueWording(change, client.length + sdk.length > 0));
   });
   return { base: base.label, head: head.label, apis, packages: packageBumps(options.workspacePackages, apis) };
@@ -295,16 +310,22 @@ export function packagesOf(api: string, workspacePackages: Set<string>): string[
  * The bump a package needs from an API's behaviour changes (its `x-behaviour`: what the sandbox
  * promises). Not a wire change: the light client, the SDK and the contract tests send and check
  * the same requests and responses, so they get nothing from it. `@carrier-api/mock` keeps the
- * promises and `@carrier-api/reference` shows them to the sandbox's users: they take the
- * behaviour's own bump (added: minor, changed: minor, removed: major; see behaviour-changes.ts).
- * `@carrier-api/specs` ships the texts in its bundles, but no contract of it changed: a patch,
- * as for descriptions.
+ * promises: it takes the behaviour's own bump (added: minor, changed: minor, removed: major, its
+ * rule goes away; see behaviour-changes.ts). `@carrier-api/reference` shows them to the
+ * sandbox's users, but its contract is its CLI, its exports and the site's structure, not the
+ * words on a page: a promise added, changed or removed is a section of a page added, changed or
+ * removed, which breaks nobody's code, so it takes at most a minor. `@carrier-api/specs` ships
+ * the texts in its bundles, but no contract of it changed: a patch, as for descriptions.
  */
 export function behaviourBumpOf(name: string, behaviourBump: Bump): Bump {
   if (behaviourBump === 'none') return 'none';
-  if (name === '@carrier-api/mock' || name === '@carrier-api/reference') return behaviourBump;
+  if (name === '@carrier-api/mock') return behaviourBump;
+  if (name === '@carrier-api/reference') return behaviourBump === 'major' ? 'minor' : behaviourBump;
   return name === '@carrier-api/specs' ? 'patch' : 'none';
 }
+
+/** The bump a package needs from an API's bundle text alone ({@link ApiReview.bundleBump}): only `@carrier-api/specs` ships it. */
+const bundleBumpOf = (name: string, bundleBump: Bump): Bump => (name === '@carrier-api/specs' ? bundleBump : 'none');
 
 /** The packages an API's behaviour changes may bump ({@link behaviourBumpOf}). */
 const behaviourPackages = ['@carrier-api/specs', '@carrier-api/mock', '@carrier-api/reference'];
@@ -317,9 +338,15 @@ function packageBumps(workspace: Set<string>, apis: ApiReview[]): PackageBump[] 
       const wire = wirePackages.includes(name) ? review.wireBump : 'none';
       const code = name === `@carrier-api/${review.api}` ? review.code?.clientBump : name === `@carrier-api/${review.api}-sdk` ? review.code?.sdkBump : undefined;
       const behaviour = behaviourBumpOf(name, review.behaviourBump);
-      const needed = maxBump(wire, code ?? 'none', behaviour);
+      const bundle = bundleBumpOf(name, review.bundleBump);
+      const needed = maxBump(wire, code ?? 'none', behaviour, bundle);
       if (needed === 'none') continue;
-      const because: BumpReason[] = [...(wire === needed ? (['wire'] as const) : []), ...(code === needed ? (['code'] as const) : []), ...(behaviour === needed ? (['behaviour'] as const) : [])];
+      const because: BumpReason[] = [
+        ...(wire === needed ? (['wire'] as const) : []),
+        ...(code === needed ? (['code'] as const) : []),
+        ...(behaviour === needed ? (['behaviour'] as const) : []),
+        ...(bundle === needed ? (['bundle'] as const) : []),
+      ];
       const current = bumps.get(name);
       if (!current || current.bump !== maxBump(current.bump, needed)) {
         bumps.set(name, { name, bump: needed, apis: [...(current?.apis ?? []), review.api], because });

@@ -23,6 +23,7 @@ const pairs = (parse(readFileSync(join(fixtures, 'behaviour-changes.yaml'), 'utf
 const shared = ['specs', 'mock', 'reference', 'contract-tests'];
 let review: SpecReview;
 
+const pairNamed = (name: string) => pairs.find((fixture) => fixture.name === name)!;
 const pick = (bumps: Record<string, Bump>, names: string[]) => Object.fromEntries(Object.entries(bumps).filter(([name]) => names.includes(name)));
 
 /** The API's own packages are named `client` and `sdk` in the fixtures; the shared ones by their short name. */
@@ -74,7 +75,14 @@ describe('spec review of x-behaviour: what the sandbox promises', () => {
     expect(changed).toContain("| 🟡 warning | the sandbox's behaviour (x-behaviour) of POST /transactions/{transactionId}/pin `x-inferred` changed | `POST /transactions/{transactionId}/pin` (submitPin) | **x-inferred**: Wrong PINs are counted per transaction; the third wrong PIN gets 429. | **x-inferred**: Wrong PINs are counted per transaction; the fifth wrong PIN gets 429. |");
     const removed = sections.find((candidate) => candidate.startsWith(`\`behaviour-2\``))!;
     expect(removed).toContain('needs a **major** release; breaks the sandbox\'s promise');
+    expect(removed).toContain('needs major for the mock, minor for `@carrier-api/reference`, a patch for `@carrier-api/specs`');
     expect(removed).toContain('| 🔴 breaking |');
+    expect(removed).not.toContain('**Bundles**');
+    const rewrapped = sections.find((candidate) => candidate.startsWith(`\`${pairNamed('behaviour re-wrapped, the same words').api}\``))!;
+    expect(rewrapped).toContain('needs a **patch** release');
+    expect(rewrapped).toContain('**Wire**: no request or response changed, nor the generated code (only `x-behaviour` did).');
+    expect(rewrapped).toContain('**Bundles**: only the whitespace of `x-behaviour` changed (re-wrapped, the same promises)');
+    expect(rewrapped).not.toContain('documentation changed');
   });
 
   it('the JSON has the whole texts, before and after', () => {
@@ -109,5 +117,22 @@ describe('spec review of x-behaviour: what the sandbox promises', () => {
     const missing = await findMissingChangesets(repo, { ...review, packages: review.packages.filter((pkg) => pkg.name === '@carrier-api/mock') });
     expect(formatMissing(missing)).toContain("@carrier-api/mock needs a major changeset (spec change in ");
     expect(formatMissing(missing)).toContain("in the sandbox's behaviour (x-behaviour)); it has none.");
+  });
+
+  it('changeset:check asks only the specs for a patch when x-behaviour was re-wrapped', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'spec-review-changesets-'));
+    mkdirSync(join(repo, '.changeset'));
+    writeFileSync(join(repo, '.changeset', 'config.json'), JSON.stringify({ baseBranch: 'main' }));
+    // Reviewed alone: in the shared review the specs' bump is the largest of every pair's.
+    const fixture = pairNamed('behaviour re-wrapped, the same words');
+    const alone = await reviewSides(
+      { label: 'base', apis: new Map([[fixture.api, base]]), files: new Map([[fixture.api, 'specs/x/openapi.yaml']]) },
+      { label: 'head', apis: new Map([[fixture.api, revise(base, fixture.edits)]]), files: new Map([[fixture.api, 'specs/x/openapi.yaml']]) },
+      { workspacePackages: new Set([...shared, fixture.api, `${fixture.api}-sdk`].map((name) => `@carrier-api/${name}`)) },
+    );
+    const missing = await findMissingChangesets(repo, alone);
+    expect(missing.map((entry) => `${entry.name} ${entry.needed} ${entry.because.join(',')}`)).toEqual(['@carrier-api/specs patch bundle']);
+    expect(formatMissing(missing)).toContain(`@carrier-api/specs needs a patch changeset (spec change in `);
+    expect(formatMissing(missing)).toContain("in its bundles' text only (x-behaviour re-wrapped, the same promises)); it has none.");
   });
 });
