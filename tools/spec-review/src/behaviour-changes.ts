@@ -1,4 +1,4 @@
-import type { OpenApiDocument } from '@carrier-api/spec-kit';
+import { deref, httpMethods, type OpenApiDocument } from '@carrier-api/spec-kit';
 import type { SpecChange } from './changes.ts';
 
 /** The two texts of an operation's `x-behaviour`: the vendor sentence it implements, and what the sandbox decides where the document is silent. */
@@ -23,32 +23,21 @@ export interface BehaviourChange extends SpecChange {
   after?: Behaviour;
 }
 
-const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-
 type Operation = { operationId?: string; 'x-behaviour'?: Behaviour } & Record<string, unknown>;
 type PathItem = Record<string, unknown> & { $ref?: string };
 
 /** Each operation of a bundle, by `METHOD /path`; a path item given as a local `$ref` is followed. */
 function operationsOf(document: OpenApiDocument | undefined): Map<string, Operation> {
   const operations = new Map<string, Operation>();
-  const paths = ((document as { paths?: Record<string, PathItem> } | undefined)?.paths ?? {}) as Record<string, PathItem>;
-  for (const [path, item] of Object.entries(paths)) {
-    const resolved = typeof item?.$ref === 'string' ? (resolveLocal(document, item.$ref) as PathItem | undefined) : item;
-    for (const method of methods) {
+  if (!document) return operations;
+  for (const [path, item] of Object.entries((document.paths ?? {}) as Record<string, PathItem>)) {
+    const resolved = deref<PathItem | undefined>(document, item);
+    for (const method of httpMethods) {
       const operation = resolved?.[method];
       if (operation && typeof operation === 'object') operations.set(`${method.toUpperCase()} ${path}`, operation as Operation);
     }
   }
   return operations;
-}
-
-function resolveLocal(document: unknown, ref: string): unknown {
-  if (!ref.startsWith('#/')) return undefined;
-  return ref
-    .slice(2)
-    .split('/')
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>((node, segment) => (node as Record<string, unknown> | undefined)?.[segment], document);
 }
 
 /** A text as the sandbox's users read it: YAML folding or re-indenting a paragraph is no change of promise. */
@@ -112,7 +101,7 @@ export function withoutBehaviour(document: OpenApiDocument): OpenApiDocument {
   const copy = structuredClone(document) as { paths?: Record<string, PathItem>; components?: { pathItems?: Record<string, PathItem> } };
   // Path items reached by a local $ref (components/pathItems) carry operations too.
   for (const item of [...Object.values(copy.paths ?? {}), ...Object.values(copy.components?.pathItems ?? {})]) {
-    for (const method of methods) delete (item?.[method] as Operation | undefined)?.['x-behaviour'];
+    for (const method of httpMethods) delete (item?.[method] as Operation | undefined)?.['x-behaviour'];
   }
   return copy as OpenApiDocument;
 }
