@@ -25,6 +25,35 @@ export interface SandboxControl {
   health(): Promise<StoreHealth>;
 }
 
+/** What an Idempotency-Key's slot holds: the claim while the first request runs, then its answer; both with the request's fingerprint. */
+type IdempotencyRecord = { state: 'running'; fingerprint: string } | { state: 'done'; fingerprint: string; answer: Answer };
+
+/**
+ * What makes two requests under one key "the same request": query and body, as values (JSON key
+ * order and number spelling aside; a form by its decoded fields, in order of name). Method,
+ * operation and path are already part of the key's slot. A SHA-256 digest, so that a 10 MB body
+ * does not sit in the store twice.
+ */
+export async function requestFingerprint(request: Pick<PreparedRequest, 'query' | 'body' | 'headers'>): Promise<string> {
+  const contentType = String(request.headers['content-type'] ?? '');
+  const body = typeof request.body === 'string' && contentType.includes('application/x-www-form-urlencoded') ? [...new URLSearchParams(request.body)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : request.body;
+  const text = canonicalJson({ query: request.query, body: body ?? null });
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** JSON with every object's keys sorted, so that equal values give equal text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((name) => `${JSON.stringify(name)}:${canonicalJson((value as Record<string, unknown>)[name])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
 interface StoredFault extends FaultSpec {
   id: string;
 }
@@ -174,15 +203,18 @@ export function createSandboxLayer(
     if (typeof key !== 'string' || key === '') return execute();
     const slot = `idempotency:${principal}:${request.operationId}:${request.path}:${key}`;
     const ttlMs = shared.settings.idempotencyTtlMs;
+    const fingerprint = await requestFingerprint(request);
     // A running claim outlives any execution (delay faults are capped at 10 min), so a crashed instance cannot block a key for long.
-    if (!(await store.setIfAbsent(slot, { state: 'running' }, { ttlMs: runningClaimMs }))) {
-      const previous = await store.get<{ state: 'running' } | { state: 'done'; answer: Answer }>(slot);
+    if (!(await store.setIfAbsent(slot, { state: 'running', fingerprint }, { ttlMs: runningClaimMs }))) {
+      const previous = await store.get<IdempotencyRecord>(slot);
+      // The key of another request (specs/shared/responses/IdempotencyKeyReused.yaml): refused, whether the first still runs or is done.
+      if (previous !== undefined && previous.fingerprint !== fingerprint) return error(422, 'The Idempotency-Key was already used with a different request', 'IDEMPOTENCY_KEY_REUSED');
       if (previous?.state === 'done') return { ...previous.answer, headers: { ...previous.answer.headers, 'Idempotent-Replayed': 'true' } };
       return error(409, 'Request with the same idempotency key is currently executing', 'CONFLICT');
     }
     try {
       const answer = await execute();
-      await store.set(slot, { state: 'done', answer }, { ttlMs });
+      await store.set(slot, { state: 'done', fingerprint, answer } satisfies IdempotencyRecord, { ttlMs });
       return answer;
     } catch (failure) {
       await store.delete(slot);

@@ -9,6 +9,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** The bearer token; default the client's own; null sends none. */
   token?: string | null;
+  /** `body` is the text to send as it is (JSON key order, spacing), not a value to serialise. */
+  raw?: boolean;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function sandboxClient(mock: RunningMock, api: string) {
     if (options.body !== undefined) {
       const form = operationId === 'createToken';
       headers['content-type'] ??= form ? 'application/x-www-form-urlencoded' : 'application/json';
-      body = form ? new URLSearchParams(options.body as Record<string, string>).toString() : JSON.stringify(options.body);
+      body = options.raw ? String(options.body) : form ? new URLSearchParams(options.body as Record<string, string>).toString() : JSON.stringify(options.body);
     }
     const response = await send(mock.urls[api]!, { method: sample.operation.method.toUpperCase(), path: `${path}${query.size > 0 ? `?${query}` : ''}`, headers, body });
     expect(responseProblems(api, sample.operation, response), `${operationId} → ${response.status} ${response.text}`).toEqual([]);
