@@ -64,6 +64,30 @@ export interface PrismServerOptions {
   /** Replace the body of Prism's validation 400/422 with the API's error body naming the field and the rule. */
   describeViolations?: boolean;
   layer?: ServerLayer;
+  /** What `GET /__admin/capabilities` answers: which promises this server keeps (plain mock and sandbox alike). */
+  capabilities?: MockCapabilities;
+}
+
+/**
+ * What a carrier-mock server says it checks and keeps, at `GET /__admin/capabilities`, so that a
+ * tool testing it (the contract tests) skips, with the reason, a check whose premise the server
+ * does not keep, instead of failing it. A real vendor has no such endpoint: every check runs.
+ */
+export interface MockCapabilities {
+  server: 'carrier-mock';
+  /** `mock`: Prism's examples, no state; `sandbox`: the documents' behaviour, from state. */
+  mode: 'mock' | 'sandbox';
+  api: string;
+  /**
+   * How each security scheme of the spec (by its name in `components.securitySchemes`) is checked:
+   * `presence` (any value passes, only a missing one is refused), `any` (any non-empty value),
+   * `listed` (only configured values), `issued` (only tokens this server issued, not expired).
+   */
+  credentials: Record<string, 'presence' | 'any' | 'listed' | 'issued'>;
+  /** The operations whose documented behaviour (`x-behaviour`) the server keeps; empty for the plain mock. */
+  behaviour: string[];
+  /** Whether `Idempotency-Key` promises are kept: replay, 409 in flight, 422 for another request. */
+  idempotency: boolean;
 }
 
 class ClientError extends Error {
@@ -134,6 +158,9 @@ export function createPrismHttpServer(
     const pathAndQuery = request.url?.startsWith('/') ? request.url : pathname;
     try {
       const raw = await readRaw(request);
+      if (options.capabilities && pathname === '/__admin/capabilities' && method === 'GET') {
+        return writeAnswer(reply, { status: 200, headers: { 'Content-Type': 'application/json' }, body: options.capabilities });
+      }
       if (layer?.admin && pathname.startsWith('/__admin/')) {
         const adminAnswer = await layer.admin(method, pathname, parseAdminBody(raw.buffer));
         return writeAnswer(reply, adminAnswer);

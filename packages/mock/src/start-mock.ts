@@ -2,8 +2,8 @@ import { createLogger } from '@stoplight/prism-core';
 import { getHttpOperationsFromSpec, type IHttpConfig } from '@stoplight/prism-http';
 import { listBundledApis } from '@carrier-api/specs';
 import { MockStartError } from './errors.js';
-import { createPrismHttpServer, type PrismHttpServer } from './prism-server.js';
-import { createSandboxLayer, SandboxAdminError, seedProblem, type SandboxControl } from './sandbox/sandbox.js';
+import { createPrismHttpServer, type MockCapabilities, type PrismHttpServer } from './prism-server.js';
+import { createSandboxLayer, SandboxAdminError, securitySchemesOf, seedProblem, type SandboxControl } from './sandbox/sandbox.js';
 import { RedisStore, type RedisStoreOptions } from './sandbox/redis-store.js';
 import { MemoryStore, type SandboxStore } from './sandbox/store.js';
 import type { FaultSpec, JournalEntry, RequestFilter, ResolvedSandboxSettings, SandboxOptions, SandboxSeed } from './sandbox/types.js';
@@ -105,12 +105,15 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
       });
       if (operations.length === 0) throw new MockStartError('INVALID_SPEC', `${api}: ${file} has no operations`);
       let layer;
+      // The plain mock is Prism's: credentials present, examples, no state.
+      let capabilities: MockCapabilities = { server: 'carrier-mock', mode: 'mock', api, credentials: Object.fromEntries(securitySchemesOf(operations).map((scheme) => [scheme.key, 'presence'])), behaviour: [], idempotency: false };
       if (sandboxOptions) {
         const sandbox = createSandboxLayer(api, operations, { store: store!, settings: settings!, seed: sandboxOptions.seed ?? {} });
         controls[api] = sandbox.control;
         layer = sandbox.layer;
+        capabilities = sandbox.capabilities;
       }
-      const server = createPrismHttpServer(operations, config, logger.child({ name: api }), { layer, describeViolations: sandboxOptions !== undefined || options.describeViolations === true });
+      const server = createPrismHttpServer(operations, config, logger.child({ name: api }), { layer, capabilities, describeViolations: sandboxOptions !== undefined || options.describeViolations === true });
       const port = options.port ? options.port + index : 0;
       index += 1;
       const address = await server.listen(port, host).catch((reason: unknown) => {

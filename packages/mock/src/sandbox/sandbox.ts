@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { IHttpOperation } from '@stoplight/types';
+import type { HttpSecurityScheme, IHttpOperation } from '@stoplight/types';
 import { errorBody } from '../http-support.js';
-import type { Answer, PreparedRequest, ServerLayer } from '../prism-server.js';
+import type { Answer, MockCapabilities, PreparedRequest, ServerLayer } from '../prism-server.js';
 import { behaviourOf } from './rules/index.js';
 import { StoreUnavailableError } from './redis-store.js';
 import { scopedStore, type SandboxStore, type StoreHealth } from './store.js';
@@ -71,7 +71,7 @@ export function createSandboxLayer(
   api: string,
   operations: IHttpOperation[],
   shared: { store: SandboxStore; settings: ResolvedSandboxSettings; seed: SandboxSeed },
-): { layer: ServerLayer; control: SandboxControl } {
+): { layer: ServerLayer; control: SandboxControl; capabilities: MockCapabilities } {
   const store = scopedStore(shared.store, `${api}:`);
   const behaviour = behaviourOf(api);
   const clock = shared.settings.clock;
@@ -271,7 +271,21 @@ export function createSandboxLayer(
     }
   }
 
-  return { layer: { handle, admin, record }, control };
+  /** How the sandbox checks a scheme's credentials (as `handleWithStore` does). */
+  const credentialCheck = (scheme: HttpSecurityScheme): MockCapabilities['credentials'][string] => {
+    if (hasTokenEndpoint && (scheme.type === 'oauth2' || (scheme.type === 'http' && scheme.scheme === 'bearer'))) return 'issued';
+    if (scheme.type === 'apiKey' && scheme.in === 'header' && scheme.name.toLowerCase() === 'x-api-key') return shared.settings.apiKeys ? 'listed' : 'any';
+    return 'presence';
+  };
+  const capabilities: MockCapabilities = {
+    server: 'carrier-mock',
+    mode: 'sandbox',
+    api,
+    credentials: Object.fromEntries(securitySchemesOf(operations).map((scheme) => [scheme.key, credentialCheck(scheme)])),
+    behaviour: operations.map((operation) => operation.iid!).filter((operationId) => behaviour.rules[operationId] !== undefined),
+    idempotency: operations.some(declaresIdempotencyKey),
+  };
+  return { layer: { handle, admin, record }, control, capabilities };
 }
 
 /** A `status` fault: the documented example of that status when there is one, else the API's error body. */
@@ -317,6 +331,13 @@ export function seedProblem(seed: unknown): string | undefined {
   for (const [index, subscriber] of (seeded.subscribers ?? []).entries()) if (typeof subscriber.msisdn !== 'string') return `subscribers[${index}] needs an "msisdn" string.`;
   for (const [index, entry] of (seeded.packages ?? []).entries()) if (!Array.isArray(entry.packages)) return `packages[${index}].packages must be a list.`;
   return undefined;
+}
+
+/** Every security scheme the operations use, once each (by its name in `components.securitySchemes`). */
+export function securitySchemesOf(operations: IHttpOperation[]): HttpSecurityScheme[] {
+  const schemes = new Map<string, HttpSecurityScheme>();
+  for (const operation of operations) for (const alternative of operation.security ?? []) for (const scheme of alternative) schemes.set(scheme.key, scheme);
+  return [...schemes.values()];
 }
 
 function needsBearer(operation: IHttpOperation): boolean {
