@@ -1,64 +1,10 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type RunningMock } from '../src/index.js';
-import { responseProblems, sampleOperations, send, type SampleOperation, type WireRequest } from './support/requests.js';
+import { malformedRows as rows, withSandboxTokens, type MalformedRow } from './support/corpus.js';
+import { responseProblems, sampleOperations, send, type SampleOperation } from './support/requests.js';
 
-/**
- * Malformed requests, one per row: `change` turns a valid request of any operation into the
- * mistake; `expect` (optional) lists the statuses allowed. Every row runs against every operation
- * of every API. Add a row to add a case.
- */
-interface Row {
-  name: string;
-  change: (request: WireRequest) => WireRequest;
-  expect?: number[];
-  /** The changed request no longer addresses the operation: its error body is the API's, not the operation's. */
-  offPath?: boolean;
-}
-const header = (name: string, value: string) => (request: WireRequest) => ({ ...request, headers: { ...request.headers, [name]: value } });
-const withBody = (body: string | Buffer, type?: string) => (request: WireRequest) => ({ ...request, body, headers: { ...request.headers, ...(type ? { 'content-type': type } : {}) } });
-const overLimit = Buffer.alloc(10 * 1024 * 1024 + 10, 0x20);
-
-const rows: Row[] = [
-  { name: 'Content-Type: foo', change: header('content-type', 'foo'), expect: [400, 415] },
-  { name: 'Content-Type: foo without a body', change: (r) => ({ ...header('content-type', 'foo')(r), body: undefined }), expect: [400, 415] },
-  { name: 'Content-Type: text/plain', change: (r) => (r.body === undefined ? r : header('content-type', 'text/plain')(r)) },
-  { name: 'Content-Type: /json', change: header('content-type', '/json'), expect: [400, 415] },
-  { name: 'Content-Type: application/json; charset=latin1', change: (r) => (r.body === undefined ? r : header('content-type', 'application/json; charset=latin1')(r)) },
-  { name: 'Content-Type: multipart/form-data without boundary', change: (r) => (r.body === undefined ? r : header('content-type', 'multipart/form-data')(r)) },
-  { name: 'Content-Encoding: gzip on plain text', change: (r) => (r.body === undefined ? r : header('content-encoding', 'gzip')(r)), expect: undefined },
-  { name: 'Accept: foo', change: header('accept', 'foo'), expect: [406] },
-  { name: 'Accept: text/html', change: header('accept', 'text/html'), expect: [406] },
-  { name: 'Accept: application/json;q=0', change: header('accept', 'application/json;q=0'), expect: [406] },
-  { name: 'Accept: */*', change: header('accept', '*/*') },
-  { name: 'Accept: application/json, foo', change: header('accept', 'application/json, foo') },
-  { name: 'a body over 10 MB', change: withBody(overLimit), expect: [413] },
-  { name: 'invalid JSON', change: (r) => withBody('{"a": ', r.headers['content-type'] ?? 'application/json')(r) },
-  { name: 'invalid UTF-8', change: (r) => withBody(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), r.headers['content-type'] ?? 'application/json')(r) },
-  { name: 'a JSON null', change: (r) => withBody('null', r.headers['content-type'] ?? 'application/json')(r) },
-  { name: 'a JSON array', change: (r) => withBody('[1,2,3]', r.headers['content-type'] ?? 'application/json')(r) },
-  { name: 'deeply nested JSON', change: (r) => withBody(`${'['.repeat(5000)}${']'.repeat(5000)}`, r.headers['content-type'] ?? 'application/json')(r) },
-  { name: 'a number past double precision', change: (r) => withBody('{"amount": 1e400}', r.headers['content-type'] ?? 'application/json')(r) },
-  { name: 'non-ASCII property names', change: (r) => withBody('{"\u00e9\ud83d\ude00": [], "\u0000": 1}', r.headers['content-type'] ?? 'application/json')(r) },
-  { name: 'a form body with a malformed percent-encoding', change: (r) => (r.headers['content-type']?.includes('form') ? withBody('client_id=%%%&grant_type=password')(r) : r) },
-  { name: 'an empty body', change: (r) => ({ ...r, body: undefined }) },
-  { name: 'method PATCH', change: (r) => ({ ...r, method: 'PATCH' }), expect: [405] },
-  { name: 'a malformed percent-encoding in the path', change: (r) => ({ ...r, path: r.path.replace(/^\/[^/?]+/, '$&%zz') }), expect: [400], offPath: true },
-  { name: 'an unknown path', change: (r) => ({ ...r, path: '/no/such/path' }), expect: [404], offPath: true },
-  { name: 'a malformed percent-encoding in the query', change: (r) => ({ ...r, path: `${r.path}${r.path.includes('?') ? '&' : '?'}%zz=%zz` }) },
-  { name: 'repeated query parameters', change: (r) => ({ ...r, path: r.path.replace(/\?(.*)$/, '?$1&$1') }) },
-  { name: 'Latin-1 bytes in a header', change: header('x-note', '\u00e9t\u00e9') },
-  { name: 'a non-ASCII bearer token', change: header('authorization', 'Bearer \u00e9\u00e9') },
-  { name: 'Authorization: Basic', change: header('authorization', 'Basic dTpw') },
-  { name: 'an 8 KB Idempotency-Key', change: header('idempotency-key', 'k'.repeat(8000)) },
-  { name: 'headers over 16 KB', change: header('x-padding', 'p'.repeat(20_000)), expect: [431], offPath: true },
-  { name: 'an empty X-API-Key', change: header('x-api-key', '') },
-  { name: 'Prefer: code=abc', change: header('prefer', 'code=abc'), expect: [400] },
-  { name: 'Prefer: code=599 (undocumented)', change: header('prefer', 'code=599') },
-  { name: 'Prefer: example=nope', change: header('prefer', 'example=nope') },
-];
-
-function check(sample: SampleOperation, row: Row, response: Awaited<ReturnType<typeof send>>, samples: SampleOperation[]) {
+function check(sample: SampleOperation, row: MalformedRow, response: Awaited<ReturnType<typeof send>>, samples: SampleOperation[]) {
   const where = `${sample.api} ${sample.operationId}, ${row.name}: ${response.status} ${response.text.slice(0, 200)}`;
   expect(response.status, where).toBeLessThan(500);
   expect(response.status, where).toBeGreaterThanOrEqual(200);
@@ -68,18 +14,6 @@ function check(sample: SampleOperation, row: Row, response: Awaited<ReturnType<t
   expect(String(response.headers['content-type']), where).toMatch(/json/);
   const against = row.offPath ? samples.find((other) => other.api === sample.api && other.operationId !== 'createToken')! : sample;
   expect(responseProblems(against.api, against.operation, response), where).toEqual([]);
-}
-
-/** A sandbox only takes tokens it issued: log in on each Centili API and use that token. */
-async function withSandboxTokens(mock: RunningMock, samples: SampleOperation[]): Promise<SampleOperation[]> {
-  const tokens: Record<string, string> = {};
-  for (const api of Object.keys(mock.urls).filter((name) => name.startsWith('centili-'))) {
-    const response = await send(mock.urls[api]!, { method: 'POST', path: new URL(mock.tokenUrl(api)).pathname, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'client_id=app&grant_type=password&username=u&password=p' });
-    tokens[api] = (response.json as { access_token: string }).access_token;
-  }
-  return samples.map((sample) =>
-    sample.request.headers.authorization && tokens[sample.api] ? { ...sample, request: { ...sample.request, headers: { ...sample.request.headers, authorization: `Bearer ${tokens[sample.api]}` } } } : sample,
-  );
 }
 
 describe.each([
