@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listBundledApis, loadBundledSpec } from '@carrier-api/specs';
+import { escapeHtml } from '../src/html.ts';
 import { annotateBehaviour, annotateInferred, behaviourSection, fidelityReport, listBehaviour, listInferred, placeInferred, renderReference } from '../src/index.ts';
 
 /** The annotated spec a page gives Redoc, from its inline script element. */
@@ -87,6 +88,58 @@ describe('placeInferred: where the summary links each element to', () => {
     document.paths = { '/token': { servers: [{ url: 'https://auth.example' }], post: { operationId: 'createToken', responses: {} } }, ...document.paths };
     const inferred = listInferred(document);
     expect(placeInferred(document, inferred)[inferred.findIndex((element) => element.kind === 'server')]?.anchor).toBe('operation/getItem');
+  });
+});
+
+describe('security schemes of every standard type (http basic and bearer, apiKey in header, query and cookie, oauth2 flows, openIdConnect)', () => {
+  const security = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'security.json'), 'utf8')) as Record<string, unknown>;
+  type Schemes = Record<string, Record<string, unknown>>;
+  const schemes = (document: Record<string, unknown>) => (document.components as { securitySchemes: Schemes }).securitySchemes;
+
+  // Rows: the scheme, the operation whose Authorizations the summary links to (the first that
+  // asks for it, alone or with another scheme, through its own security or the document's), or none.
+  it.each([
+    ['basicAuth', 'operation/readBasic', 'Authorizations of GET /basic'],
+    ['bearerAuth', 'operation/writeWithKeys', 'Authorizations of POST /keys'],
+    ['headerKey', 'operation/writeWithKeys', 'Authorizations of POST /keys'],
+    ['queryKey', 'operation/writeWithKeys', 'Authorizations of POST /keys'],
+    ['cookieKey', 'operation/writeWithKeys', 'Authorizations of POST /keys'],
+    ['oauth', 'operation/readDelegated', 'Authorizations of GET /delegated'],
+    ['openId', 'operation/readDelegated', 'Authorizations of GET /delegated'],
+    ['spareKey', undefined, undefined],
+  ])('%s: listed, its note on the scheme, linked to %s', (scheme, anchor, where) => {
+    const inferred = listInferred(security);
+    const index = inferred.findIndex((element) => element.pointer === `/components/securitySchemes/${scheme}`);
+    expect(inferred[index]).toMatchObject({ kind: 'security scheme', label: scheme });
+    expect(placeInferred(security, inferred)[index]).toEqual(anchor === undefined ? undefined : { anchor, where });
+    const annotated = schemes(annotateInferred(security))[scheme]!;
+    const { description, ...rest } = annotated;
+    const original = schemes(security)[scheme]!;
+    expect(description).toBe(
+      `<p class="carrier-inferred" data-section-id="inferred/components/securitySchemes/${scheme}"><strong>Inferred</strong>: ${escapeHtml(String(original['x-inferred']))}</p>` +
+        (original.description ? `\n\n${String(original.description)}` : ''),
+    );
+    expect(rest, 'the scheme itself (type, flows, URLs) is left as it was').toEqual((({ description: _, ...scheme }) => scheme)(original));
+  });
+
+  it('renders a page whose spec keeps every scheme for Redoc, and lists each scheme once', () => {
+    const files = renderReference([{ name: 'security-api', document: security }], '');
+    const page = inlineSpec(files['security-api/index.html']!) as Record<string, unknown>;
+    expect(Object.keys(schemes(page))).toEqual(Object.keys(schemes(security)));
+    expect(Object.values(schemes(page)).map((scheme) => [scheme.type, scheme.scheme ?? scheme.in ?? Object.keys((scheme.flows ?? {}) as object).join(',')])).toEqual([
+      ['http', 'basic'],
+      ['http', 'bearer'],
+      ['apiKey', 'header'],
+      ['apiKey', 'query'],
+      ['apiKey', 'cookie'],
+      ['oauth2', 'implicit,password,clientCredentials,authorizationCode'],
+      ['openIdConnect', ''],
+      ['apiKey', 'header'],
+    ]);
+    const description = (page.info as { description: string }).description;
+    const listed = [...description.matchAll(/<span class="carrier-kind">security scheme<\/span> (?:<a [^>]+>)?(\w+)/g)].map((match) => match[1]);
+    expect(listed).toEqual(Object.keys(schemes(security)));
+    expect(files['index.html']).toContain('8 inferred');
   });
 });
 
