@@ -31,8 +31,11 @@ describe('listInferred', () => {
     expect(() => listInferred({ openapi: '3.0.3', paths: {}, components: { schemas: { A: { type: 'string', 'x-inferred': reason } } } })).toThrow(/x-inferred at \/components\/schemas\/A must say why/);
   });
 
-  it('finds the inferred elements of every real spec (none is left unmarked for the reference)', () => {
-    for (const api of listBundledApis()) expect(listInferred(loadBundledSpec(api.name)).length, api.name).toBeGreaterThan(0);
+  it.each(listBundledApis().map((api) => [api.name]))('%s: finds every x-inferred of the real spec (none is left unmarked for the reference)', (name) => {
+    const document = loadBundledSpec(name);
+    let marked = 0;
+    JSON.stringify(document, (key, value: unknown) => (key === 'x-inferred' && marked++, value));
+    expect(listInferred(document)).toHaveLength(marked);
   });
 });
 
