@@ -36,6 +36,7 @@ export function placeInferred(document: Record<string, unknown>, inferred: Infer
   return inferred.map((element) => placeOf(element, operations));
 }
 
+/** The element's note, if Redoc shows it, else the first operation the element belongs to or that uses it. */
 function placeOf(element: InferredElement, operations: OperationUses[]): Place | undefined {
   const segments = element.pointer.split('/').slice(1);
   if (segments.length === 0 || (segments[0] === 'info' && segments.length === 1)) return { anchor: noteAnchor(element.pointer) };
@@ -54,9 +55,11 @@ function placeOf(element: InferredElement, operations: OperationUses[]): Place |
 
 /**
  * Whether Redoc shows the description, hence the note, of the element at these pointer segments
- * wherever the element is on the page. It does not for servers (a closed drop-down), links,
- * security schemes (shown only once a reader opens an operation's Authorizations), and a schema's
- * own description where it is a whole body or a parameter's type: those link to their operation.
+ * wherever the element is on the page: operations, parameters, responses, request bodies,
+ * behaviours and fields. It does not for servers (a closed drop-down), links, security schemes
+ * (shown only once a reader opens an operation's Authorizations), nor for a schema's own
+ * description where the schema is a whole body or a parameter's type (only where it is a field's
+ * type): those link to their operation.
  */
 function hasNoteInPlace(segments: string[]): boolean {
   const [top, , third, fourth] = segments;
