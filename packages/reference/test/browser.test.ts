@@ -1,39 +1,61 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The built package, as a consumer gets it: the site is build output (pnpm build).
 import { referenceDir, serveReference, type RunningReference } from '../dist/index.js';
 
 /** Debian's chromium, which the project's install step provides (`.ci/run`): a browser download is not possible here. */
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Screenshots of every page, kept as artefacts of the run (gitignored). */
+/** Screenshots of every page at every width, kept as artefacts of the run (gitignored). */
 const artefacts = join(import.meta.dirname, '..', 'test-results');
+const specsDir = join(import.meta.dirname, '..', '..', '..', 'specs');
 
+/**
+ * A phone (the CSS width of most current iPhones: Redoc's one-column layout, its menu behind a
+ * floating button), a laptop (Redoc's right panel beside the text; the window of the issue's
+ * screenshot) and a desktop.
+ */
+const viewports = [
+  { width: 390, height: 844 },
+  { width: 1280, height: 1600 },
+  { width: 1920, height: 1080 },
+];
+
+interface Operation {
+  operationId?: string;
+  'x-behaviour'?: { implements: string; 'x-inferred'?: string };
+}
+interface Spec {
+  info: { title: string };
+  paths: Record<string, Record<string, Operation>>;
+}
 interface Api {
   name: string;
   title: string;
-  operations: string[];
-  inferredReasons: string[];
-  /** The operations that carry `x-behaviour` (what the sandbox promises). */
-  behaviours: string[];
+  operations: Operation[];
+  /** Every `x-inferred` of the spec, one per inferred element (the summary lists each). */
+  inferred: string[];
 }
 
 const apiNames = readdirSync(referenceDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
 const apis: Api[] = apiNames.map((name) => {
-  const spec = JSON.parse(readFileSync(join(referenceDir, name, 'openapi.json'), 'utf8')) as { info: { title: string }; paths: Record<string, Record<string, { operationId?: string; 'x-behaviour'?: unknown }>> };
-  const title = spec.info.title;
-  const operations = Object.values(spec.paths).flatMap((item) => Object.values(item).flatMap((operation) => (operation.operationId ? [operation.operationId] : [])));
-  const inferredReasons: string[] = [];
-  JSON.stringify(spec, (key, value: unknown) => (key === 'x-inferred' && typeof value === 'string' && inferredReasons.push(value), value));
-  const behaviours = Object.values(spec.paths).flatMap((item) => Object.values(item).flatMap((operation) => (operation.operationId && operation['x-behaviour'] ? [operation.operationId] : [])));
-  return { name, title, operations, inferredReasons: [...new Set(inferredReasons)], behaviours };
+  const spec = JSON.parse(readFileSync(join(referenceDir, name, 'openapi.json'), 'utf8')) as Spec;
+  const operations = Object.values(spec.paths).flatMap((item) => Object.values(item).filter((operation) => operation.operationId));
+  const inferred: string[] = [];
+  JSON.stringify(spec, (key, value: unknown) => (key === 'x-inferred' && typeof value === 'string' && inferred.push(value), value));
+  return { name, title: spec.info.title, operations, inferred };
 });
+
+/** Whitespace as the browser shows it: one space. */
+const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 let browser: Browser;
 let reference: RunningReference;
 beforeAll(async () => {
   expect(existsSync(executablePath), `${executablePath} is missing: install Debian's chromium (apt-get install chromium; .ci/run does)`).toBe(true);
+  // Only this run's screenshots: one per page and width.
+  rmSync(artefacts, { recursive: true, force: true });
   mkdirSync(artefacts, { recursive: true });
   reference = await serveReference();
   browser = await chromium.launch({
@@ -46,9 +68,9 @@ afterAll(async () => {
   await reference?.close();
 });
 
-/** Opens a page of the reference, recording console errors and every request that leaves the reference server. */
-async function open(path: string) {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+/** Opens a page of the reference at a viewport, recording console errors and every request that leaves the reference server. */
+async function open(path: string, viewport: { width: number; height: number }) {
+  const page = await browser.newPage({ viewport });
   const errors: string[] = [];
   const outside: string[] = [];
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
@@ -64,65 +86,162 @@ async function open(path: string) {
   return { page, errors, outside };
 }
 
+/**
+ * Each shown element of `selector`, scrolled to the middle of the viewport as a reader would,
+ * vertically only (`scrollIntoView` would also scroll a sideways-scrolling box, which is the very
+ * thing a reader does not find): either readable (its box inside the viewport, and the element
+ * itself, not a panel drawn over it, at the left, centre and right of its middle line), or a
+ * problem saying what is wrong. Elements in a closed drop-down are not shown and are skipped.
+ */
+function measure(page: Page, selector: string): Promise<{ readable: string[]; problems: string[] }> {
+  return page.evaluate((selector) => {
+    const readable: string[] = [];
+    const problems: string[] = [];
+    const describe = (element: Element | null) => (element ? `${element.tagName.toLowerCase()}.${String(element.className).split(' ')[0]} "${(element.textContent ?? '').trim().slice(0, 30)}"` : 'nothing');
+    for (const element of Array.from(document.querySelectorAll(selector))) {
+      if (!element.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+      const before = element.getBoundingClientRect();
+      scrollBy(0, before.top - Math.max((innerHeight - before.height) / 2, 0));
+      const box = element.getBoundingClientRect();
+      const y = (Math.max(box.top, 0) + Math.min(box.bottom, innerHeight)) / 2;
+      // 2 px in from each side: the edges themselves are sub-pixel.
+      const points = { left: box.left + 2, centre: (box.left + box.right) / 2, right: box.right - 2 };
+      const wrong = Object.entries(points).flatMap(([side, x]) => {
+        const hit = document.elementFromPoint(x, y);
+        return hit && element.contains(hit) ? [] : [`its ${side} is ${describe(hit)}`];
+      });
+      if (box.left < 0 || box.right > innerWidth) wrong.unshift(`it spans x ${Math.round(box.left)}..${Math.round(box.right)} of ${innerWidth}`);
+      const text = (element.textContent ?? '').replace(/\s+/g, ' ').trim();
+      if (wrong.length === 0) readable.push(text);
+      else problems.push(`"${text.slice(0, 70)}": ${wrong.join(', ')}`);
+    }
+    return { readable, problems };
+  }, selector);
+}
+
+/**
+ * Where each entry of the summary of inferences links to (the section id, and how far down the
+ * page it is), and what is wrong with each link: its target missing, hidden, or neither the
+ * element's note nor an operation.
+ */
+function followSummary(page: Page): Promise<{ targets: { id: string; top: number }[]; problems: string[] }> {
+  return page.evaluate(() => {
+    const targets: { id: string; top: number }[] = [];
+    const problems: string[] = [];
+    const sections = Array.from(document.querySelectorAll('[data-section-id]'));
+    for (const entry of Array.from(document.querySelectorAll('.carrier-summary .carrier-entry'))) {
+      const why = (entry.querySelector('.carrier-why')?.textContent ?? '').replace(/\s+/g, ' ');
+      const href = entry.querySelector('a')?.getAttribute('href') ?? '';
+      // What Redoc scrolls to on the hash change: the first element with that section id.
+      const id = decodeURIComponent(href.slice(1));
+      const target = href.startsWith('#') ? sections.find((element) => element.getAttribute('data-section-id') === id) : undefined;
+      const note = target?.classList.contains('carrier-inferred') && (target.textContent ?? '').replace(/\s+/g, ' ').includes(why);
+      if (!target || !target.checkVisibility()) problems.push(`"${why.slice(0, 50)}" links to ${href ? id : 'nothing'}, which is not shown`);
+      else if (!note && !id.startsWith('operation/')) problems.push(`"${why.slice(0, 50)}" links to ${id}, neither its note nor an operation`);
+      targets.push({ id, top: target ? target.getBoundingClientRect().top + scrollY : 0 });
+    }
+    return { targets, problems };
+  });
+}
+
+const rows = <T>(items: T[]) => items.flatMap((item) => viewports.map((viewport) => [item, viewport.width, viewport] as const));
+
 describe('the reference in a real browser (Debian chromium)', () => {
-  it('has a page for each of the five APIs', () => {
-    expect(apis.map((api) => api.name)).toEqual(['centili-data-gifting', 'centili-packages', 'centili-payments', 'centili-services', 'mtn-ng-data-gifting']);
+  it('has a page for each API in specs/', () => {
+    const specs = readdirSync(specsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory() && existsSync(join(specsDir, entry.name, 'openapi.yaml')));
+    expect([...apiNames].sort()).toEqual(specs.map((entry) => entry.name).sort());
   });
 
-  it('the landing page lists every API with its version, packages and sandbox command', async () => {
-    const { page, errors, outside } = await open('/');
+  it.each(rows(['landing page']))('%s at %i px: every API listed and readable, no sideways scrolling, no console error, nothing fetched from outside', async (_, width, viewport) => {
+    const { page, errors, outside } = await open('/', viewport);
     for (const api of apis) {
-      const row = page.locator('tr', { has: page.locator(`a[href="${api.name}/index.html"]`) });
+      const row = page.locator('tbody tr', { has: page.locator(`a[href="${api.name}/index.html"]`) });
       await expect.poll(() => row.count()).toBe(1);
       const text = await row.innerText();
       expect(text).toContain(api.title);
       expect(text).toContain(`@carrier-api/${api.name}-sdk`);
       expect(text).toContain(`npx carrier-mock ${api.name} --sandbox`);
-      expect(text).toContain(`${api.behaviours.length} behaviour rule(s)`);
-      expect(text).toMatch(new RegExp(`${api.inferredReasons.length > 0 ? '[1-9]\\d*' : '0'} inferred`));
+      expect(text).toContain(`${api.operations.filter((operation) => operation['x-behaviour']).length} behaviour rule(s)`);
+      expect(text).toContain(`${api.inferred.length} inferred`);
     }
-    await page.screenshot({ path: join(artefacts, 'index.png'), fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth), 'sideways scrolling (px)').toBeLessThanOrEqual(0);
+    const { readable, problems } = await measure(page, 'tbody tr, .carrier-inferred, .carrier-behaviour');
+    expect(problems).toEqual([]);
+    // One card or row per API, and the legend's Inferred and Behaviour (sandbox) marks.
+    expect(readable.length).toBe(apis.length + 2);
+    await page.screenshot({ path: join(artefacts, `index-${width}.png`), fullPage: true });
     expect(errors).toEqual([]);
     expect(outside).toEqual([]);
+    await page.close();
   });
 
-  it.each(apis.map((api) => [api.name, api] as const))('%s: every operation rendered, every inferred reason visible, no console error, nothing fetched from outside', async (_, api) => {
-    const { page, errors, outside } = await open(`/${api.name}/index.html`);
+  it.each(rows(apis.map((api) => api.name)))('%s at %i px: every inference and behaviour readable where it is shown and in the summary, which links to each', async (name, width, viewport) => {
+    const api = apis.find((candidate) => candidate.name === name)!;
+    const { page, errors, outside } = await open(`/${api.name}/index.html`, viewport);
     await page.waitForSelector('body[data-rendered="true"]', { timeout: 60_000 });
-    for (const operationId of api.operations) {
+    for (const { operationId } of api.operations) {
       await expect.poll(() => page.locator(`[data-section-id="operation/${operationId}"]`).count(), { message: operationId }).toBe(1);
     }
-    // Every reason appears in a visible "Inferred" note (at least in the list at the top of the page).
-    const notes = page.locator('.carrier-inferred');
-    expect(await notes.count()).toBeGreaterThan(api.inferredReasons.length > 0 ? 1 : 0);
-    const visibleText = await page.locator('#redoc').innerText();
-    for (const reason of api.inferredReasons) expect(visibleText.replace(/\s+/g, ' '), reason).toContain(reason.replace(/\s+/g, ' ').slice(0, 60));
-    // Each operation the sandbox keeps a promise for shows its behaviour section (x-behaviour).
-    for (const operationId of api.behaviours) {
-      expect(await page.locator(`[data-section-id="operation/${operationId}"] .carrier-behaviour`).count(), operationId).toBe(1);
-    }
-    for (const operationId of api.operations.slice(0, 3)) {
-      expect(await page.locator(`[data-section-id="operation/${operationId}"]`).isVisible(), operationId).toBe(true);
-    }
-    await page.screenshot({ path: join(artefacts, `${api.name}.png`), fullPage: false });
-    expect(outside).toEqual([]);
-    expect(errors).toEqual([]);
-  });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth), 'sideways scrolling (px)').toBeLessThanOrEqual(0);
 
-  it('centili-payments: submitPin shows its behaviour visibly, the vendor sentence quoted and the sandbox\'s decision marked Inferred', async () => {
-    const { page, errors, outside } = await open('/centili-payments/index.html');
-    await page.waitForSelector('body[data-rendered="true"]', { timeout: 60_000 });
-    const behaviour = page.locator('[data-section-id="operation/submitPin"] .carrier-behaviour');
-    await expect.poll(() => behaviour.count()).toBe(1);
-    await behaviour.scrollIntoViewIfNeeded();
-    expect(await behaviour.isVisible()).toBe(true);
-    const text = (await behaviour.innerText()).replace(/\s+/g, ' ');
-    expect(text).toContain('Behaviour (sandbox)');
-    expect(text).toContain('Implements (vendor document 001): "Submit PIN" … "Status 200 PIN correct";');
-    expect(text).toContain('"429 | Number of attempts over the max retry limit, request can not be retried."');
-    expect(await behaviour.locator('.carrier-inferred').innerText()).toMatch(/^inferred: The correct PIN is the `pin` of the seed/i);
-    await behaviour.screenshot({ path: join(artefacts, 'centili-payments-submitPin-behaviour.png') });
+    // Redoc shows a server's or a security scheme's description only once a reader opens an
+    // operation's URL list or its Authorizations: the summary links to that operation; open them
+    // there, as a reader would, and the notes must be shown (and, below, readable).
+    const closed = await page.$$eval('.carrier-summary .carrier-entry', (entries) =>
+      entries.flatMap((entry) => {
+        const kind = entry.querySelector('.carrier-kind')?.textContent;
+        const href = entry.querySelector('a')?.getAttribute('href') ?? '';
+        return (kind === 'server' || kind === 'security scheme') && href.startsWith('#operation/') ? [{ kind, operation: decodeURIComponent(href.slice(1)), why: entry.querySelector('.carrier-why')?.textContent ?? '' }] : [];
+      }),
+    );
+    const opened = new Set<string>();
+    for (const { kind, operation, why } of closed) {
+      const section = page.locator(`[data-section-id="${operation}"]`);
+      const toggle = kind === 'server' ? section.locator('.http-verb').first() : section.getByText('Authorizations:');
+      if (!opened.has(`${kind} ${operation}`)) await toggle.click();
+      opened.add(`${kind} ${operation}`);
+      await expect.poll(() => section.locator('.carrier-inferred', { hasText: why }).first().isVisible(), { message: `${kind}: ${why}` }).toBe(true);
+    }
+
+    const { readable, problems } = await measure(page, '.carrier-inferred, .carrier-behaviour, .carrier-entry');
+    expect(problems).toEqual([]);
+    for (const reason of api.inferred) expect(readable.some((text) => text.includes(squash(reason))), reason).toBe(true);
+
+    // Each operation the sandbox keeps a promise for shows its behaviour: the vendor sentences, and the sandbox's own decision marked Inferred.
+    for (const operation of api.operations.filter((candidate) => candidate['x-behaviour'])) {
+      const behaviour = page.locator(`[data-section-id="operation/${operation.operationId}"] .carrier-behaviour`);
+      expect(await behaviour.count(), operation.operationId).toBe(1);
+      const text = squash((await behaviour.textContent()) ?? '');
+      const [, vendorDocument, sentences] = /^(\d{3}(?:\/\d{3})*):?\s+([\s\S]*)$/.exec(operation['x-behaviour']!.implements.trim())!;
+      expect(text).toContain(`Implements (vendor document ${vendorDocument}): ${squash(sentences!)}`);
+      const inferred = operation['x-behaviour']!['x-inferred'];
+      if (inferred) expect(squash((await behaviour.locator('.carrier-inferred').textContent()) ?? '')).toBe(`Inferred: ${squash(inferred)}`);
+    }
+
+    // The summary: one entry per inferred element, each linking to where it is shown.
+    const summary = await followSummary(page);
+    expect(summary.targets.length).toBe(api.inferred.length);
+    expect(summary.problems).toEqual([]);
+    // Following the entry whose element is lowest on the page brings that element into view (Redoc scrolls on the hash change).
+    if (summary.targets.length > 0) {
+      const farthest = summary.targets.reduce((lowest, target) => (target.top > lowest.top ? target : lowest));
+      const target = page.locator(`[data-section-id="${farthest.id.replace(/["\\]/g, '\\$&')}"]`).first();
+      const inView = () => target.evaluate((element) => { const box = element.getBoundingClientRect(); return box.bottom > 0 && box.top < innerHeight; });
+      const link = page.locator('.carrier-summary .carrier-entry a').nth(summary.targets.indexOf(farthest));
+      await link.scrollIntoViewIfNeeded();
+      expect(await inView(), `${farthest.id} before following its link`).toBe(false);
+      await link.click();
+      await expect.poll(inView, { message: farthest.id }).toBe(true);
+    }
+
+    // The artefact shows the top of the summary, as a reader opening the page's first section sees it.
+    await page.evaluate(() => {
+      const top = document.querySelector('.carrier-summary')?.closest('[data-section-id]')?.getBoundingClientRect().top;
+      scrollTo(0, top === undefined ? 0 : top + scrollY);
+    });
+    await page.screenshot({ path: join(artefacts, `${api.name}-${width}.png`) });
     expect(outside).toEqual([]);
     expect(errors).toEqual([]);
+    await page.close();
   });
 });

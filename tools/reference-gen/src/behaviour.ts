@@ -1,5 +1,6 @@
 import { inferredNote, inlineHtml } from './html.ts';
 import { methods, token } from './inferred.ts';
+import { noteAnchor } from './place.ts';
 
 /** What the sandbox (@carrier-api/mock) promises for one operation: its `x-behaviour`. */
 export interface Behaviour {
@@ -43,16 +44,17 @@ export function listBehaviour(document: Record<string, unknown>): Behaviour[] {
  * The visible section of an operation's description that says what the sandbox promises: the
  * vendor sentence(s) it implements, quoted as the spec quotes them (document number apart), and
  * what it decides itself, as an "Inferred" note like every other inferred element of the page.
- * One raw HTML block: the sentences' quotes, `|`, `…` and backticks are shown as written.
+ * One raw HTML block: the sentences' quotes, `|`, `…` and backticks are shown as written. With the
+ * operation's `pointer`, the note carries the anchor the summary of inferences links to.
  */
-export function behaviourSection(behaviour: Pick<Behaviour, 'implements' | 'inferred'>): string {
+export function behaviourSection(behaviour: Pick<Behaviour, 'implements' | 'inferred'> & { pointer?: string }): string {
   const [, document, sentences] = /^(\d{3}(?:\/\d{3})*):?\s+([\s\S]*)$/.exec(behaviour.implements.trim()) ?? [undefined, undefined, behaviour.implements];
   const source = document ? ` (vendor document ${document})` : '';
   return [
     '<div class="carrier-behaviour">',
     '<p><strong>Behaviour (sandbox)</strong>: what <code>carrier-mock --sandbox</code> does for this operation.</p>',
     `<p class="carrier-implements"><strong>Implements</strong>${source}: ${inlineHtml(sentences ?? '')}</p>`,
-    ...(behaviour.inferred ? [inferredNote(behaviour.inferred)] : []),
+    ...(behaviour.inferred ? [inferredNote(behaviour.inferred, behaviour.pointer === undefined ? undefined : noteAnchor(`${behaviour.pointer}/x-behaviour`))] : []),
     '</div>',
   ].join('\n');
 }

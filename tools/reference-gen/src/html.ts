@@ -12,7 +12,15 @@ export function inlineHtml(text: string): string {
   return escapeHtml(text.trim().replace(/\s+/g, ' '));
 }
 
-/** The visible "Inferred" note the reference puts wherever the spec decides what the vendor document leaves open. */
-export function inferredNote(reason: string): string {
-  return `<p class="carrier-inferred"><strong>Inferred</strong>: ${inlineHtml(reason)}</p>`;
+/**
+ * The visible "Inferred" note the reference puts wherever the spec decides what the vendor
+ * document leaves open.
+ *
+ * @param anchor - the note's `data-section-id`, which the summary of inferences links to (Redoc
+ *   scrolls to it on a hash change; an element shown in several operations repeats it, and the
+ *   link goes to the first).
+ */
+export function inferredNote(reason: string, anchor?: string): string {
+  const section = anchor === undefined ? '' : ` data-section-id="${escapeHtml(anchor)}"`;
+  return `<p class="carrier-inferred"${section}><strong>Inferred</strong>: ${inlineHtml(reason)}</p>`;
 }

@@ -93,7 +93,8 @@ export function fidelityReport(title: string, source: string, inferred: Inferred
   ];
   if (inferred.length > 0) {
     lines.push('', '| kind | element | why | where |', '| --- | --- | --- | --- |');
-    for (const element of inferred) lines.push(`| ${element.kind} | ${cell(element.label)} | ${cell(element.reason)} | \`${element.pointer}\` |`);
+    // The whole document's pointer is empty, and an empty code span shows as two backticks.
+    for (const element of inferred) lines.push(`| ${element.kind} | ${cell(element.label)} | ${cell(element.reason)} | ${element.pointer ? `\`${element.pointer}\`` : '(the root)'} |`);
   }
   return `${lines.join('\n')}\n`;
 }
