@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { IHttpOperation } from '@stoplight/types';
 
 /** RFC 9110 token characters, for media types. */
@@ -205,5 +204,6 @@ export function validMtnTransactionId(value: string | undefined): string | undef
 
 /** MTN: "Invalid or blank IDs will be ignored and replaced with generated ones." */
 export function generateMtnTransactionId(): string {
-  return `sbx-${randomBytes(6).toString('hex')}`;
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(6));
+  return `sbx-${[...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }

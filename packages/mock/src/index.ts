@@ -1,6 +1,6 @@
 export { centiliTokenPath, startMock, type RunningMock, type StartMockOptions } from './start-mock.js';
 export { MockStartError, type MockErrorCode } from './errors.js';
-export type { MockCapabilities } from './prism-server.js';
+export type { MockCapabilities } from './responder.js';
 export { SandboxAdminError } from './sandbox/sandbox.js';
 export { MemoryStore, type SandboxStore } from './sandbox/store.js';
 export type { DataPoolSeed, FaultSpec, JournalEntry, RequestFilter, SandboxOptions, SandboxSeed, SubscriberSeed } from './sandbox/types.js';

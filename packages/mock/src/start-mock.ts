@@ -1,8 +1,11 @@
-import { createLogger } from '@stoplight/prism-core';
-import { getHttpOperationsFromSpec, type IHttpConfig } from '@stoplight/prism-http';
+import { readFileSync } from 'node:fs';
+import { getHttpOperationsFromSpec } from '@stoplight/prism-http';
+import type { IHttpOperation } from '@stoplight/types';
 import { listBundledApis } from '@carrier-api/specs';
+import { loadDynamicGenerator, operationsFromDocument } from './engine/index.js';
 import { MockStartError } from './errors.js';
-import { createPrismHttpServer, type MockCapabilities, type PrismHttpServer } from './prism-server.js';
+import { createMockHttpServer, type MockHttpServer } from './node-server.js';
+import { createResponder, type MockCapabilities, type Responder } from './responder.js';
 import { createSandboxLayer, SandboxAdminError, securitySchemesOf, seedProblem, type SandboxControl } from './sandbox/sandbox.js';
 import { RedisStore, type RedisStoreOptions } from './sandbox/redis-store.js';
 import { MemoryStore, type SandboxStore } from './sandbox/store.js';
@@ -19,7 +22,7 @@ export interface StartMockOptions {
   dynamic?: boolean;
   /** Serve these spec files instead of the bundled ones (name → path); for testing a spec of your own. */
   specs?: Record<string, string>;
-  /** Prism's request/response log level; default silent. */
+  /** What the mock logs (to stderr): `info` a line per request, `error` its own failures; default silent. */
   logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   /**
    * Answer a request that breaks the spec with the API's documented error body and a message
@@ -77,33 +80,26 @@ export const centiliTokenPath = '/auth/realms/api/protocol/openid-connect/token'
 export async function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
   const specFiles = resolveSpecFiles(options);
   const host = options.host ?? '127.0.0.1';
-  const logger = createLogger('carrier-mock', { level: options.logLevel ?? 'silent' });
-  const config: IHttpConfig = {
-    isProxy: false,
-    validateRequest: true,
-    validateResponse: true,
-    checkSecurity: true,
-    errors: false,
-    upstreamProxy: undefined,
-    mock: { dynamic: options.dynamic ?? false },
-  };
+  const log = logger(options.logLevel ?? 'silent');
 
   const sandboxOptions: SandboxOptions | undefined = options.sandbox === true ? {} : options.sandbox || undefined;
   const settings = sandboxOptions ? resolveSettings(sandboxOptions) : undefined;
   const ownedStore = sandboxOptions && isRedisOptions(sandboxOptions.store) ? await connectRedis(sandboxOptions.store) : undefined;
   const store: SandboxStore | undefined = sandboxOptions ? (ownedStore ?? (sandboxOptions.store as SandboxStore | undefined) ?? new MemoryStore(settings!.clock)) : undefined;
   const controls: Record<string, SandboxControl> = {};
+  // faker.js is large: loaded only for a dynamic mock.
+  const dynamicGenerator = options.dynamic ? await loadDynamicGenerator() : undefined;
 
-  const servers: PrismHttpServer[] = [];
+  const servers: MockHttpServer[] = [];
   const urls: Record<string, string> = {};
   const closeAll = () => Promise.all([...servers.map((server) => server.close().catch(() => undefined)), ownedStore?.close()]).then(() => undefined);
   try {
     let index = 0;
-    for (const [api, file] of Object.entries(specFiles)) {
-      const operations = await getHttpOperationsFromSpec(file).catch((error: unknown) => {
-        throw new MockStartError('INVALID_SPEC', `${api}: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    for (const [api, spec] of Object.entries(specFiles)) {
+      const operations = await loadOperations(spec).catch((error: unknown) => {
+        throw new MockStartError('INVALID_SPEC', `${api}: cannot read ${spec.file}: ${error instanceof Error ? error.message : String(error)}`);
       });
-      if (operations.length === 0) throw new MockStartError('INVALID_SPEC', `${api}: ${file} has no operations`);
+      if (operations.length === 0) throw new MockStartError('INVALID_SPEC', `${api}: ${spec.file} has no operations`);
       let layer;
       // The plain mock is Prism's: credentials present, examples, no state.
       let capabilities: MockCapabilities = { server: 'carrier-mock', mode: 'mock', api, credentials: Object.fromEntries(securitySchemesOf(operations).map((scheme) => [scheme.key, 'presence'])), behaviour: [], idempotency: false };
@@ -113,7 +109,8 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
         layer = sandbox.layer;
         capabilities = sandbox.capabilities;
       }
-      const server = createPrismHttpServer(operations, config, logger.child({ name: api }), { layer, capabilities, describeViolations: sandboxOptions !== undefined || options.describeViolations === true });
+      const responder = createResponder(operations, { layer, capabilities, describeViolations: sandboxOptions !== undefined || options.describeViolations === true, dynamic: options.dynamic ?? false, dynamicGenerator });
+      const server = createMockHttpServer(log.info ? logged(responder, api, log.info) : responder, (error) => log.error?.(`${api}: request failed: ${String(error)}`));
       const port = options.port ? options.port + index : 0;
       index += 1;
       const address = await server.listen(port, host).catch((reason: unknown) => {
@@ -197,8 +194,14 @@ function resolveSettings(options: SandboxOptions): ResolvedSandboxSettings {
   };
 }
 
-function resolveSpecFiles(options: StartMockOptions): Record<string, string> {
-  if (options.specs) return { ...options.specs };
+/** Where an API's spec comes from: a bundle of @carrier-api/specs (self-contained JSON), or a file of yours. */
+interface SpecSource {
+  file: string;
+  bundled: boolean;
+}
+
+function resolveSpecFiles(options: StartMockOptions): Record<string, SpecSource> {
+  if (options.specs) return Object.fromEntries(Object.entries(options.specs).map(([api, file]) => [api, { file, bundled: false }]));
   const bundled = listBundledApis();
   const known = bundled.map((api) => api.name);
   const wanted = options.apis && options.apis.length > 0 ? options.apis : known;
@@ -206,5 +209,32 @@ function resolveSpecFiles(options: StartMockOptions): Record<string, string> {
   if (unknown.length > 0) {
     throw new MockStartError('UNKNOWN_API', `Unknown API ${unknown.map((name) => `"${name}"`).join(', ')}. Known APIs: ${known.join(', ')}.`);
   }
-  return Object.fromEntries(bundled.filter((api) => wanted.includes(api.name)).map((api) => [api.name, api.json]));
+  return Object.fromEntries(bundled.filter((api) => wanted.includes(api.name)).map((api) => [api.name, { file: api.json, bundled: true }]));
+}
+
+/**
+ * The operations of a spec in Prism's model: a bundle is read as it is (self-contained JSON); a
+ * file of yours (YAML, `$ref`s to other files) through Prism's loader, which resolves them.
+ */
+async function loadOperations(spec: SpecSource): Promise<IHttpOperation[]> {
+  return spec.bundled ? operationsFromDocument(JSON.parse(readFileSync(spec.file, 'utf8')) as object) : getHttpOperationsFromSpec(spec.file);
+}
+
+/** Level-filtered lines to stderr. */
+function logger(level: NonNullable<StartMockOptions['logLevel']>): { info?: (line: string) => void; error?: (line: string) => void } {
+  const rank = { silent: 0, error: 1, warn: 2, info: 3, debug: 4 }[level];
+  const write = (line: string) => process.stderr.write(`carrier-mock ${new Date().toISOString()} ${line}\n`);
+  return { ...(rank >= 3 ? { info: write } : {}), ...(rank >= 1 ? { error: write } : {}) };
+}
+
+/** A responder that logs `<api> <method> <target> -> <status>` per request. */
+function logged(responder: Responder, api: string, info: (line: string) => void): Responder {
+  return {
+    respond: async (request) => {
+      const outcome = await responder.respond(request);
+      info(`${api} ${request.method} ${request.target.split('?')[0]} -> ${outcome === 'drop' ? 'dropped' : outcome.status}`);
+      return outcome;
+    },
+    unreadable: responder.unreadable,
+  };
 }

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpSecurityScheme, IHttpOperation } from '@stoplight/types';
 import { errorBody } from '../http-support.js';
-import type { Answer, MockCapabilities, PreparedRequest, ServerLayer } from '../prism-server.js';
+import type { Answer, MockCapabilities, PreparedRequest, ServerLayer } from '../responder.js';
 import { behaviourOf } from './rules/index.js';
 import { StoreUnavailableError } from './redis-store.js';
 import { scopedStore, type SandboxStore, type StoreHealth } from './store.js';

@@ -1,4 +1,4 @@
-import type { Answer, PreparedRequest } from '../prism-server.js';
+import type { Answer, PreparedRequest } from '../responder.js';
 import type { RedisStoreOptions } from './redis-store.js';
 import type { SandboxStore } from './store.js';
 
