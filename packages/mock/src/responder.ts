@@ -1,5 +1,5 @@
 import type { IHttpOperation } from '@stoplight/types';
-import { compileOperation, MockProblem, readPreferences, type CompileOptions, type CompiledOperation, type EngineAnswer, type Violation } from './engine/index.js';
+import { compileOperation, MockProblem, readPreferences, type CompileOptions, type CompiledOperation, type EngineAnswer, type EngineRequest, type Violation } from './engine/index.js';
 import { documentsStatus, errorBody, indexOperations, negotiate, parseMediaType, requestMediaTypes, responseMediaTypes, type ErrorContext } from './http-support.js';
 
 /**
@@ -55,6 +55,10 @@ export interface PreparedRequest {
   /** Parsed JSON, form text, or undefined. */
   body: unknown;
   errorContext: ErrorContext;
+  /** The request as it arrived (what a proxy forwards unchanged). */
+  raw: MockRequest;
+  /** Its violations against the spec, as the engine finds them (credentials first). */
+  violations(): Violation[];
 }
 
 /** What the sandbox plugs into the responder; the plain mock has none. */
@@ -132,7 +136,9 @@ export function createResponder(operations: IHttpOperation[], options: Responder
   const index = indexOperations(operations);
   const layer = options.layer;
   const newId = options.newId ?? (() => globalThis.crypto.randomUUID());
-  const compiled = new Map<IHttpOperation, CompiledOperation>(operations.map((operation) => [operation, compileOperation(operation, options)]));
+  const compiled = new Map<IHttpOperation, { engine: CompiledOperation; requestTypes: string[]; responseTypes: string[] }>(
+    operations.map((operation) => [operation, { engine: compileOperation(operation, options), requestTypes: requestMediaTypes(operation), responseTypes: responseMediaTypes(operation) }]),
+  );
   const context404 = (path: string): ErrorContext => ({ operations, path });
 
   async function respond(request: MockRequest): Promise<Outcome> {
@@ -173,17 +179,29 @@ export function createResponder(operations: IHttpOperation[], options: Responder
       operationId = operation.iid ?? operation.id;
       context = { ...context, operation };
       if (request.bodyTooLarge) throw new ClientError(413, `The request body is over the ${maxBodyBytes / 1024 / 1024} MB limit.`, request.bodyDrained === false ? { Connection: 'close' } : {});
+      const { engine, requestTypes, responseTypes } = compiled.get(operation)!;
       const headers = { ...request.headers };
-      const body = decodeBody(operation, headers, request.body);
+      const body = decodeBody(requestTypes, headers, request.body);
       parsedBody = body;
-      const responseType = negotiate(headerText(headers.accept), responseMediaTypes(operation));
+      const responseType = negotiate(headerText(headers.accept), responseTypes);
       if (responseType === undefined) {
-        throw new ClientError(406, `The Accept header "${headerText(headers.accept)}" allows none of the media types this operation answers with: ${responseMediaTypes(operation).join(', ')}.`);
+        throw new ClientError(406, `The Accept header "${headerText(headers.accept)}" allows none of the media types this operation answers with: ${responseTypes.join(', ')}.`);
       }
       if (headers.accept !== undefined) headers.accept = responseType;
       const query = queryOf(searchParams);
-      const prepared: PreparedRequest = { operation, operationId: operationId!, method, path: pathname, pathParams, query, headers, body, errorContext: context };
-      const engine = compiled.get(operation)!;
+      const prepared: PreparedRequest = {
+        operation,
+        operationId: operationId!,
+        method,
+        path: pathname,
+        pathParams,
+        query,
+        headers,
+        body,
+        errorContext: context,
+        raw: request,
+        violations: () => engine.validate(engineRequest(prepared)),
+      };
       const runEngine = async () => engineAnswer(engine, prepared);
       await layer?.record?.({ id: journalId, method, path: pathAndQuery, operationId, headers: request.headers, body, status: null });
       outcome = layer?.handle ? await layer.handle(prepared, runEngine) : engineAnswer(engine, prepared);
@@ -201,7 +219,7 @@ export function createResponder(operations: IHttpOperation[], options: Responder
     const preferences = readPreferences(headerText(prepared.headers.prefer), prepared.query);
     if (preferences === undefined) throw new ClientError(400, `The Prefer header "${headerText(prepared.headers.prefer)}" is not understood: Invalid request`);
     const accept = headerText(prepared.headers.accept);
-    const result = engine.mock({ path: prepared.path, query: prepared.query, headers: flatHeaders(prepared.headers), body: prepared.body }, { ...preferences, ...(accept === undefined ? {} : { accept }) });
+    const result = engine.mock(engineRequest(prepared), { ...preferences, ...(accept === undefined ? {} : { accept }) });
     if (result instanceof Error) return problemAnswer(prepared, result);
     return successAnswer(prepared, result);
   }
@@ -255,11 +273,16 @@ function violationsHeader(violations: unknown[]): string {
 
 /** JSON text stays valid JSON with every non-ASCII character written as \uXXXX: a legal header. */
 export function headerSafe(text: string): string {
+  if (!/[^\x20-\x7e]/.test(text)) return text;
   return text.replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function engineRequest(prepared: PreparedRequest): EngineRequest {
+  return { path: prepared.path, query: prepared.query, headers: flatHeaders(prepared.headers), body: prepared.body };
 }
 
 /** Headers as the engine reads them: one string each (repeated ones joined, as Node joins them). */
@@ -319,8 +342,7 @@ const charsets = new Set(['utf-8', 'utf8', 'us-ascii']);
  * body: parsed JSON, or the raw text (invalid JSON then fails validation with the documented
  * 400). Leaves in `headers` only what the engine reads: the media type's essence.
  */
-function decodeBody(operation: IHttpOperation, headers: Record<string, string | string[] | undefined>, bytes: Uint8Array): unknown {
-  const accepted = requestMediaTypes(operation);
+function decodeBody(accepted: string[], headers: Record<string, string | string[] | undefined>, bytes: Uint8Array): unknown {
   const rawType = headerText(headers['content-type']);
   const encoding = headerText(headers['content-encoding'])?.trim().toLowerCase();
   if (encoding && encoding !== 'identity' && bytes.length > 0) {

@@ -12,6 +12,25 @@ import { XMLBuilder } from 'fast-xml-parser';
  */
 export function serializeBody(body: unknown, contentType: string | undefined): string | undefined {
   if (body === undefined) return undefined;
+  // The mock's static answers are the same object every time: their text is made once.
+  const cacheable = typeof body === 'object' && body !== null;
+  if (cacheable) {
+    const cached = texts.get(body)?.get(contentType);
+    if (cached !== undefined) return cached;
+  }
+  const text = serializeOnce(body, contentType);
+  if (cacheable && text !== undefined) {
+    let byType = texts.get(body);
+    if (!byType) texts.set(body, (byType = new Map()));
+    byType.set(contentType, text);
+  }
+  return text;
+}
+
+/** Serialised bodies by body object (and Content-Type). Bodies are never changed once answered. */
+const texts = new WeakMap<object, Map<string | undefined, string>>();
+
+function serializeOnce(body: unknown, contentType: string | undefined): string | undefined {
   const essence = contentType?.split(';')[0]!.trim().toLowerCase();
   let text: unknown;
   if (essence === undefined) {

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { getHttpOperationsFromSpec } from '@stoplight/prism-http';
 import type { IHttpOperation } from '@stoplight/types';
 import { listBundledApis } from '@carrier-api/specs';
 import { loadDynamicGenerator, operationsFromDocument } from './engine/index.js';
@@ -217,7 +216,10 @@ function resolveSpecFiles(options: StartMockOptions): Record<string, SpecSource>
  * file of yours (YAML, `$ref`s to other files) through Prism's loader, which resolves them.
  */
 async function loadOperations(spec: SpecSource): Promise<IHttpOperation[]> {
-  return spec.bundled ? operationsFromDocument(JSON.parse(readFileSync(spec.file, 'utf8')) as object) : getHttpOperationsFromSpec(spec.file);
+  if (spec.bundled) return operationsFromDocument(JSON.parse(readFileSync(spec.file, 'utf8')) as object);
+  // Prism's loader (json-schema-ref-parser, and all of prism-http with it) only for a file of yours.
+  const { getHttpOperationsFromSpec } = await import('@stoplight/prism-http');
+  return getHttpOperationsFromSpec(spec.file);
 }
 
 /** Level-filtered lines to stderr. */

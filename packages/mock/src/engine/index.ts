@@ -38,6 +38,8 @@ export interface EngineAnswer {
 
 /** One operation, compiled. */
 export interface CompiledOperation {
+  /** The request's violations against the spec (Errors and Warnings), credentials first, as Prism finds them. */
+  validate(request: EngineRequest): Violation[];
   /**
    * The mock's answer to a request of this operation: Prism's answer, or the error Prism fails
    * with (a {@link MockProblem} for a documented problem, another Error for the mock's own failure).
@@ -68,17 +70,23 @@ export function compileOperation(operation: IHttpOperation, options: CompileOpti
   const pathValues = compilePathTemplate(operation.path);
   const responses = compileResponses(operation, options.dynamicGenerator?.(bundle), options.dynamic ?? false);
 
+  function validate(request: EngineRequest): Violation[] {
+    const violations: Violation[] = [];
+    const denied = security({ headers: request.headers, query: request.query });
+    if (denied) violations.push(denied);
+    violations.push(
+      ...body({ body: request.body, mediaType: request.headers['content-type'], contentLength: request.headers['content-length'] }),
+      ...headers(request.headers),
+      ...query(request.query),
+      ...path(pathValues(request.path) ?? {}),
+    );
+    return violations;
+  }
+
   return {
+    validate,
     mock(request, preferences) {
-      const violations: Violation[] = [];
-      const denied = security({ headers: request.headers, query: request.query });
-      if (denied) violations.push(denied);
-      violations.push(
-        ...body({ body: request.body, mediaType: request.headers['content-type'], contentLength: request.headers['content-length'] }),
-        ...headers(request.headers),
-        ...query(request.query),
-        ...path(pathValues(request.path) ?? {}),
-      );
+      const violations = validate(request);
       const kind = violations.some((violation) => violation.severity === 0) ? invalidKind(violations) : undefined;
       const output = kind === undefined ? responses.forValid(preferences) : responses.forInvalid(kind, preferences, violations);
       return output instanceof Error ? output : { output, input: violations };
