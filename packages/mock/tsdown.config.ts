@@ -1,3 +1,3 @@
 import { packageBuild } from '@carrier-api/package-build';
 
-export default packageBuild(['src/index.ts', 'src/cli.ts']);
+export default packageBuild(['src/index.ts', 'src/cli.ts', 'src/msw.ts']);

@@ -112,6 +112,8 @@ export interface Responder {
   respond(request: MockRequest): Promise<Outcome>;
   /** The API's error body for a request an adapter could not even read (broken HTTP framing, headers too large). */
   unreadable(status: number, message: string): Answer;
+  /** Whether an operation of the API is at `pathname` (any method): which of several APIs behind one host a request is for. */
+  serves(pathname: string): boolean;
 }
 
 class ClientError extends Error {
@@ -247,7 +249,14 @@ export function createResponder(operations: IHttpOperation[], options: Responder
     return { status: output.status, headers, body };
   }
 
-  return { respond, unreadable: (status, message) => ({ status, headers: { ...json }, body: errorBody(context404('/'), status, message) }) };
+  return {
+    respond,
+    unreadable: (status, message) => ({ status, headers: { ...json }, body: errorBody(context404('/'), status, message) }),
+    serves: (pathname) => {
+      const matched = index.match('GET', pathname);
+      return !('allowed' in matched) || matched.allowed.length > 0;
+    },
+  };
 }
 
 function reported(violation: Violation, side: 'request' | 'response') {

@@ -5,10 +5,11 @@ import { loadDynamicGenerator, operationsFromDocument } from './engine/index.js'
 import { MockStartError } from './errors.js';
 import { createMockHttpServer, type MockHttpServer } from './node-server.js';
 import { createResponder, type MockCapabilities, type Responder } from './responder.js';
-import { createSandboxLayer, SandboxAdminError, securitySchemesOf, seedProblem, type SandboxControl } from './sandbox/sandbox.js';
+import { createSandboxLayer, SandboxAdminError, securitySchemesOf, type SandboxControl } from './sandbox/sandbox.js';
+import { resolveSettings } from './sandbox/settings.js';
 import { RedisStore, type RedisStoreOptions } from './sandbox/redis-store.js';
 import { MemoryStore, type SandboxStore } from './sandbox/store.js';
-import type { FaultSpec, JournalEntry, RequestFilter, ResolvedSandboxSettings, SandboxOptions, SandboxSeed } from './sandbox/types.js';
+import type { FaultSpec, JournalEntry, RequestFilter, SandboxOptions, SandboxSeed } from './sandbox/types.js';
 
 export interface StartMockOptions {
   /** Which APIs to serve (names as in @carrier-api/specs); default all. */
@@ -171,28 +172,6 @@ async function connectRedis(options: RedisStoreOptions): Promise<RedisStore> {
   return store;
 }
 
-function resolveSettings(options: SandboxOptions): ResolvedSandboxSettings {
-  const positive = (name: string, value: number | undefined, fallback: number) => {
-    if (value === undefined) return fallback;
-    if (!Number.isInteger(value) || value < 1) throw new MockStartError('INVALID_OPTIONS', `sandbox.${name} must be a positive integer; got ${String(value)}.`);
-    return value;
-  };
-  if (options.pin !== undefined && (typeof options.pin !== 'string' || options.pin === '')) throw new MockStartError('INVALID_OPTIONS', 'sandbox.pin must be a non-empty string.');
-  const problem = options.seed === undefined ? undefined : seedProblem(options.seed);
-  if (problem) throw new MockStartError('INVALID_OPTIONS', `sandbox.seed: ${problem}`);
-  return {
-    pin: options.pin ?? '1234',
-    maxPinAttempts: positive('maxPinAttempts', options.maxPinAttempts, 3),
-    tokenTtlSeconds: positive('tokenTtlSeconds', options.tokenTtlSeconds, 300),
-    refreshTokenTtlSeconds: positive('refreshTokenTtlSeconds', options.refreshTokenTtlSeconds, 1800),
-    users: options.users,
-    apiKeys: options.apiKeys,
-    idempotencyTtlMs: positive('idempotencyTtlMs', options.idempotencyTtlMs, 24 * 60 * 60 * 1000),
-    journalLimit: positive('journalLimit', options.journalLimit, 10_000),
-    clock: options.clock ?? Date.now,
-  };
-}
-
 /** Where an API's spec comes from: a bundle of @carrier-api/specs (self-contained JSON), or a file of yours. */
 interface SpecSource {
   file: string;
@@ -238,5 +217,6 @@ function logged(responder: Responder, api: string, info: (line: string) => void)
       return outcome;
     },
     unreadable: responder.unreadable,
+    serves: responder.serves,
   };
 }

@@ -1,5 +1,7 @@
 import { Redis, ReplyError } from 'ioredis';
-import type { SandboxStore, StoreHealth } from './store.js';
+import { StoreUnavailableError, type SandboxStore, type StoreHealth } from './store.js';
+
+export { StoreUnavailableError };
 
 /** How to reach the Redis a {@link RedisStore} keeps its state in. */
 export interface RedisStoreOptions {
@@ -15,21 +17,6 @@ export interface RedisStoreOptions {
   commandTimeoutMs?: number;
   /** Milliseconds a connection attempt may take. Default 2000. */
   connectTimeoutMs?: number;
-}
-
-/**
- * The store could not be reached (connection refused or lost, a command timed out). The sandbox
- * answers such a request with 503 in the API's error body and reports the store as down on
- * `GET /__admin/health`; the client reconnects by itself.
- */
-export class StoreUnavailableError extends Error {
-  override name = 'StoreUnavailableError';
-  constructor(
-    message: string,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
-  }
 }
 
 /** The default key prefix of a Redis-backed sandbox. */

@@ -1,12 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpSecurityScheme, IHttpOperation } from '@stoplight/types';
 import { errorBody } from '../http-support.js';
-import type { Answer, MockCapabilities, PreparedRequest, ServerLayer } from '../responder.js';
+import type { Answer, MockCapabilities, MockRequest, PreparedRequest, ServerLayer } from '../responder.js';
 import { behaviourOf } from './rules/index.js';
-import { StoreUnavailableError } from './redis-store.js';
-import { scopedStore, type SandboxStore, type StoreHealth } from './store.js';
+import { scopedStore, StoreUnavailableError, type SandboxStore, type StoreHealth } from './store.js';
 import { checkBearer } from './rules/centili-token.js';
 import type { FaultSpec, JournalEntry, RequestFilter, ResolvedSandboxSettings, RuleContext, SandboxSeed } from './types.js';
 
@@ -58,6 +54,9 @@ interface StoredFault extends FaultSpec {
   id: string;
 }
 
+/** Waits `ms` milliseconds (a plain timer: the sandbox runs in browsers too). */
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 const runningClaimMs = 11 * 60 * 1000;
 const secretHeaders = new Set(['authorization', 'x-api-key', 'token', 'cookie', 'proxy-authorization']);
 const secretFields = new Set(['password', 'refresh_token', 'pin', 'client_secret', 'access_token']);
@@ -70,9 +69,20 @@ const mask = '***';
 export function createSandboxLayer(
   api: string,
   operations: IHttpOperation[],
-  shared: { store: SandboxStore; settings: ResolvedSandboxSettings; seed: SandboxSeed },
+  shared: {
+    store: SandboxStore;
+    settings: ResolvedSandboxSettings;
+    seed: SandboxSeed;
+    /**
+     * Where its tokens live: by default the API's own (a token works on the API that issued it);
+     * APIs given the same realm take each other's tokens (the MSW handlers: APIs behind one
+     * token endpoint, as the four Centili APIs are).
+     */
+    tokenRealm?: string;
+  },
 ): { layer: ServerLayer; control: SandboxControl; capabilities: MockCapabilities } {
   const store = scopedStore(shared.store, `${api}:`);
+  const tokens = shared.tokenRealm === undefined ? store : scopedStore(shared.store, `realm:${shared.tokenRealm}:`);
   const behaviour = behaviourOf(api);
   const clock = shared.settings.clock;
   const operationIds = new Set(operations.map((operation) => operation.iid));
@@ -98,11 +108,13 @@ export function createSandboxLayer(
     async reset() {
       // Everything of this API: state, journal, faults, admin seed; then the seed of the options is in force again.
       await store.deletePrefix('');
+      // A shared realm's tokens are forgotten too: a reset sandbox has issued nothing.
+      if (tokens !== store) await tokens.deletePrefix('');
     },
     async fault(spec) {
       const problem = faultProblem(spec, operationIds);
       if (problem) throw new SandboxAdminError(problem);
-      const fault: StoredFault = { ...spec, id: randomUUID() };
+      const fault: StoredFault = { ...spec, id: globalThis.crypto.randomUUID() };
       await store.append('faults', fault);
       return { id: fault.id };
     },
@@ -152,7 +164,7 @@ export function createSandboxLayer(
     // Tokens are real: a Centili operation needs a token this sandbox issued, not expired.
     let principal = 'anonymous';
     if (hasTokenEndpoint && needsBearer(request.operation)) {
-      const checked = await checkBearer(store, request.headers.authorization, clock());
+      const checked = await checkBearer(tokens, request.headers.authorization, clock());
       if (!checked.ok) {
         if (request.headers.authorization === undefined) return prism(); // Prism's documented 401 for a missing credential.
         return { ...error(401, 'Invalid credentials', 'UNAUTHORIZED'), headers: { 'Content-Type': 'application/json', 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${checked.reason}"` } };
@@ -178,6 +190,7 @@ export function createSandboxLayer(
       api,
       request,
       store,
+      tokens,
       settings: shared.settings,
       seed: seedNow,
       principal,
@@ -223,7 +236,7 @@ export function createSandboxLayer(
   }
 
   /** Journals a request; while the store is down the entry is lost (the request still gets its 503). */
-  async function record(entry: { id: string; method: string; path: string; operationId?: string; headers: IncomingMessage['headers']; body: unknown; status: number | null }): Promise<void> {
+  async function record(entry: { id: string; method: string; path: string; operationId?: string; headers: MockRequest['headers']; body: unknown; status: number | null }): Promise<void> {
     try {
       await recordInStore(entry);
     } catch (failure) {
@@ -231,7 +244,7 @@ export function createSandboxLayer(
     }
   }
 
-  async function recordInStore(entry: { id: string; method: string; path: string; operationId?: string; headers: IncomingMessage['headers']; body: unknown; status: number | null }): Promise<void> {
+  async function recordInStore(entry: { id: string; method: string; path: string; operationId?: string; headers: MockRequest['headers']; body: unknown; status: number | null }): Promise<void> {
     const journal: JournalEntry = {
       id: entry.id,
       time: new Date(clock()).toISOString(),
@@ -352,7 +365,7 @@ function declaresIdempotencyKey(operation: IHttpOperation): boolean {
   return (operation.request?.headers ?? []).some((header) => header.name.toLowerCase() === 'idempotency-key');
 }
 
-function maskHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+function maskHeaders(headers: MockRequest['headers']): Record<string, string> {
   const masked: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;

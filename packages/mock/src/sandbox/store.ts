@@ -147,3 +147,19 @@ export function scopedStore(store: SandboxStore, prefix: string): SandboxStore {
     health: async () => (store.health ? store.health() : { up: true, store: store instanceof MemoryStore ? 'memory' : 'custom' }),
   };
 }
+
+/**
+ * The store could not be reached (connection refused or lost, a command timed out). The sandbox
+ * answers such a request with 503 in the API's error body and reports the store as down on
+ * `GET /__admin/health`; the client reconnects by itself.
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+

@@ -128,6 +128,8 @@ export interface RuleContext {
   request: PreparedRequest;
   /** This API's state. */
   store: SandboxStore;
+  /** Where issued tokens live: this API's state, or a realm several APIs share. */
+  tokens: SandboxStore;
   settings: ResolvedSandboxSettings;
   /** The seed in force (options, or the last `POST /__admin/seed`). */
   seed(): Promise<SandboxSeed>;

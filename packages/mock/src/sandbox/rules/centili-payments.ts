@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { ApiBehaviour, RuleContext } from '../types.js';
 import { createTokenRule } from './centili-token.js';
 import { centiliDateTime } from './util.js';
@@ -46,7 +45,7 @@ export const centiliPayments: ApiBehaviour = {
           clientData?: { clientUserId?: string; clientReference?: string; pageCustomization?: { itemName?: string } };
         };
         const transaction: StoredTransaction = {
-          transactionId: randomUUID(),
+          transactionId: globalThis.crypto.randomUUID(),
           owner: context.principal,
           status: 'PENDING',
           serviceKey: body.serviceKey,

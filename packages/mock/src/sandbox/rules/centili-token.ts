@@ -1,4 +1,3 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { SandboxStore } from '../store.js';
 import type { Rule } from '../types.js';
 
@@ -15,10 +14,16 @@ interface IssuedToken {
   expiresAt: number;
 }
 
+/** 24 random bytes, base64url: an opaque token (Web Crypto, so that the sandbox also runs in browsers). */
+function randomToken(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(24));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 const oauthError = (error: string, description: string) => ({ error, error_description: description });
 
 export const createTokenRule: Rule = {
-  async handle({ request, store, settings, json }) {
+  async handle({ request, tokens: store, settings, json }) {
     const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
     const clientId = form.get('client_id') ?? '';
     const now = settings.clock();
@@ -38,8 +43,8 @@ export const createTokenRule: Rule = {
       if (!issued || issued.expiresAt <= now) return json(oauthError('invalid_grant', 'Invalid refresh token'), 400);
       username = issued.username;
     }
-    const accessToken = `sbx-at.${randomBytes(24).toString('base64url')}`;
-    const refreshToken = `sbx-rt.${randomBytes(24).toString('base64url')}`;
+    const accessToken = `sbx-at.${randomToken()}`;
+    const refreshToken = `sbx-rt.${randomToken()}`;
     const accessTtlMs = settings.tokenTtlSeconds * 1000;
     const refreshTtlMs = settings.refreshTokenTtlSeconds * 1000;
     await store.set(`token:${accessToken}`, { username, clientId, expiresAt: now + accessTtlMs } satisfies IssuedToken, { ttlMs: accessTtlMs });
@@ -51,7 +56,7 @@ export const createTokenRule: Rule = {
       refresh_token: refreshToken,
       token_type: 'Bearer',
       'not-before-policy': 0,
-      session_state: randomUUID(),
+      session_state: globalThis.crypto.randomUUID(),
       scope: 'profile email',
     });
   },
