@@ -8,6 +8,7 @@ export { generateSurfaces, type PackageSurfaces, type SurfaceRequest } from './g
 export { bundleSpec, loadFile, loadSide, loadSides, newInputsCache, specInputs, type DisplayRoot, type InputsCache, type SpecSide } from './load-specs.ts';
 export { clientSurface, sdkSurface, type Surface, type SurfaceEntry, type SurfaceParameter, type SurfaceRole } from './surface.ts';
 export { normalizeDocument } from './normalize.ts';
+export { isSecurityChange, requirementText, securityChanges, type SecurityChange } from './security-changes.ts';
 export { requestNarrowings, type NarrowedKeyword, type RequestNarrowing } from './request-narrowing.ts';
 export { applyRequestNarrowings, type AcceptedPatternChange } from './request-policy.ts';
 export { compareStringConstraints, type StringComparison, type StringConstraints } from './samples.ts';

@@ -14,6 +14,7 @@ import { loadFile, loadSides, type SpecSide } from './load-specs.ts';
 import { normalizeDocument } from './normalize.ts';
 import { oasdiffChangelog } from './oasdiff.ts';
 import { requestNarrowings } from './request-narrowing.ts';
+import { securityChanges } from './security-changes.ts';
 import { applyRequestNarrowings, type AcceptedPatternChange } from './request-policy.ts';
 
 export interface ApiReview {
@@ -73,7 +74,8 @@ export interface DiffOptions {
  *
  * Both documents are normalised first (path-item parameters moved into their operations), so a
  * refactoring that keeps the wire and the generated code is no change to the contract. On top of
- * oasdiff, a change that narrows what a request may carry is breaking ({@link requestNarrowings}).
+ * oasdiff, a change that narrows what a request may carry is breaking ({@link requestNarrowings}),
+ * and its security changes are located, corrected and completed ({@link securityChanges}).
  *
  * @param base - The bundle before the change (self-contained: local `$ref`s only).
  * @param revision - The bundle after it.
@@ -85,7 +87,7 @@ export function diffDocuments(base: OpenApiDocument, revision: OpenApiDocument, 
     const [normalBase, normalRevision] = [normalizeDocument(base), normalizeDocument(revision)];
     writeFileSync(join(dir, 'base.yaml'), serializeBundle(normalBase, 'yaml'));
     writeFileSync(join(dir, 'revision.yaml'), serializeBundle(normalRevision, 'yaml'));
-    const oasdiff = oasdiffChangelog(join(dir, 'base.yaml'), join(dir, 'revision.yaml'));
+    const oasdiff = securityChanges(oasdiffChangelog(join(dir, 'base.yaml'), join(dir, 'revision.yaml')), normalBase, normalRevision);
     const operationChanges = applyRequestNarrowings(oasdiff, requestNarrowings(normalBase, normalRevision), options.acceptedPatternChanges);
     return [...operationChanges, ...documentChanges(base as never, revision as never, operationChanges, isDeepStrictEqual(normalBase, normalRevision))];
   } finally {
