@@ -4,7 +4,7 @@ export { findMissingChangesets, formatMissing, type MissingChangeset } from './c
 export { documentChanges } from './document-changes.ts';
 export { commentMarker, formatGithub, formatJson, formatMarkdown } from './format.ts';
 export { diffSurfaces, type CodeChange } from './code-changes.ts';
-export { generateSurfaces, type PackageSurfaces, type SurfaceRequest } from './generated-surfaces.ts';
+export { generateSurfaces, isGenerationFailure, type GenerationFailure, type PackageSurfaces, type SurfaceRequest } from './generated-surfaces.ts';
 export { bundleSpec, loadFile, loadSide, loadSides, newInputsCache, specInputs, type DisplayRoot, type InputsCache, type SpecSide } from './load-specs.ts';
 export { clientSurface, sdkSurface, type Surface, type SurfaceEntry, type SurfaceParameter, type SurfaceRole } from './surface.ts';
 export { normalizeDocument } from './normalize.ts';
@@ -24,6 +24,7 @@ export {
   repositoryRoot,
   packagesOf,
   behaviourBumpOf,
+  generationFailed,
   reviewFiles,
   reviewSides,
   reviewSpecs,

@@ -80,6 +80,10 @@ beforeAll(() => {
   edit('shared/schemas/Msisdn.yaml', "pattern: '^\\+?[0-9]{6,15}$'", "pattern: '^\\+?[0-9]{10,15}$'");
   git('commit', '--quiet', '-am', 'MSISDN: at least 10 digits');
 
+  git('checkout', '--quiet', '-b', 'digest-scheme', 'main');
+  edit('mtn-ng-data-gifting/openapi.yaml', '      type: apiKey\n      in: header\n      name: X-API-Key\n', '      type: http\n      scheme: digest\n');
+  git('commit', '--quiet', '-am', 'MTN: HTTP digest');
+
   git('checkout', '--quiet', '-b', 'token-behaviour', 'main');
   edit('shared/paths/token.yaml', 'expires_in defaults to 300 s', 'expires_in defaults to 600 s');
   for (const name of ['mock', 'reference', 'centili-payments', 'centili-payments-sdk']) {
@@ -117,6 +121,18 @@ describe('spec-diff on the project specs', () => {
     }
     // The same pattern in responses breaks no consumer.
     expect(apis.flatMap((api) => api.changes).filter((change) => change.rule.startsWith('response-')).every((change) => change.level !== 'breaking')).toBe(true);
+  });
+
+  it('a scheme the generators do not support is reported, not fatal: the wire is reviewed, the code says why it was not compared', () => {
+    const { apis } = review('digest-scheme');
+    const mtn = apis.find((api) => api.api === 'mtn-ng-data-gifting')!;
+    expect(mtn.changes.map((change) => `${change.level} ${change.rule}`)).toEqual(['breaking api-security-component-type-changed']);
+    expect(mtn.changes[0]).toMatchObject({ pointer: '#/components/securitySchemes/mtnApiKey/type', before: 'apiKey', after: 'http' });
+    for (const [label, changes] of [['light client', mtn.code!.client], ['SDK', mtn.code!.sdk]] as const) {
+      expect(changes.map((change) => `${change.level} ${change.rule}`)).toEqual(['warning code-generation-failed']);
+      expect(changes[0]!.text).toMatch(new RegExp(`^the ${label} cannot be generated from the head \\((client|sdk)-gen: mtn-ng-data-gifting: unsupported security scheme \\{"type":"http","scheme":"digest",`));
+    }
+    expect(mtn.bump).toBe('major');
   });
 
   it("changing the x-inferred of the shared token endpoint (specs/shared/paths/token.yaml) is a behaviour change of each API that reads it, and of no client or SDK", () => {
