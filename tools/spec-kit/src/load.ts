@@ -38,11 +38,37 @@ export function deref<T>(document: OpenApiDocument, value: T | { $ref: string })
   return current as T;
 }
 
+/**
+ * The local JSON pointer (`#/...`, RFC 6901) of a place in a document, from its keys:
+ * `pointerOf('paths', '/x/{id}', 'get')` is `#/paths/~1x~1{id}/get`. The inverse of the
+ * segments {@link resolvePointer} reads.
+ */
+export function pointerOf(...segments: string[]): string {
+  return `#/${segments.map((segment) => segment.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+}
+
+/**
+ * The keys a local JSON pointer (`#/...`) names, decoded: `#/paths/~1x~1{id}/get` is
+ * `['paths', '/x/{id}', 'get']`. The inverse of {@link pointerOf}.
+ *
+ * @throws {Error} the pointer is not local (`#/...`).
+ */
+export function pointerSegments(pointer: string): string[] {
+  if (!pointer.startsWith('#/')) throw new Error(`Only local $refs are resolved in a bundle; got ${pointer}`);
+  return pointer
+    .slice(2)
+    .split('/')
+    .map((raw) => decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/**
+ * The value a local JSON pointer names in `document`.
+ *
+ * @throws {Error} the pointer is not local (`#/...`), or names nothing.
+ */
 export function resolvePointer(document: OpenApiDocument, ref: string): unknown {
-  if (!ref.startsWith('#/')) throw new Error(`Only local $refs are resolved in a bundle; got ${ref}`);
   let node: unknown = document;
-  for (const raw of ref.slice(2).split('/')) {
-    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+  for (const key of pointerSegments(ref)) {
     if (node === null || typeof node !== 'object' || !(key in node)) throw new Error(`Unresolvable $ref ${ref}`);
     node = (node as Record<string, unknown>)[key];
   }

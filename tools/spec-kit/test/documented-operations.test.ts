@@ -17,8 +17,12 @@ interface Documented {
 const table = parse(readFileSync(join(import.meta.dirname, 'fixtures', 'documented-operations.yaml'), 'utf8')) as Record<string, Documented>;
 
 describe('the specs against the table written from the vendor documents', () => {
-  it('covers exactly the documented APIs', () => {
-    expect(Object.keys(table).sort()).toEqual(listApis());
+  // The table holds the APIs written from the vendor documents it was made from; an API added
+  // later with `pnpm new-api` is not in it (lint:specs still asks it to name its source document),
+  // and leaves this test green. A row for an API that is gone fails.
+  it('has a row only for APIs of specs/', () => {
+    expect(Object.keys(table).length).toBeGreaterThan(0);
+    expect(listApis()).toEqual(expect.arrayContaining(Object.keys(table)));
   });
 
   describe.each(Object.entries(table))('%s', (api, documented) => {

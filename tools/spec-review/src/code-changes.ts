@@ -137,6 +137,10 @@ export function diffSurfaces(before: Surface, after: Surface): CodeChange[] {
       continue;
     }
     if (entry.kind === 'declaration') {
+      if (entry.union && next.union && entry.union.shell === next.union.shell) {
+        changes.push(...unionChanges(entry, next));
+        continue;
+      }
       // An interface's own line does not change; a type alias's does, and a const's kind.
       changes.push({ rule: 'code-declaration-changed', level: 'warning', text: `${code(entry.key)} changed`, symbol: entry.key, before: entry.signature, after: next.signature });
       continue;
@@ -163,6 +167,29 @@ export function diffSurfaces(before: Surface, after: Surface): CodeChange[] {
     }
   }
   return changes;
+}
+
+/**
+ * A union alias's members added and removed (the per-API `auth` of a factory's options gaining
+ * or losing a way to authenticate, a primitive union gaining a value). For what callers pass
+ * (`input`): a member removed breaks the code that passes it, one added breaks nothing; for what
+ * they read (`output`, `both`): one added may reach code that handles only the old ones (a
+ * warning, as an enum value added to a response), one removed breaks nothing that reads (`both`:
+ * it breaks what passes it). A union no root reaches: a warning either way.
+ */
+function unionChanges(entry: SurfaceEntry, next: SurfaceEntry): CodeChange[] {
+  const [old, now] = [entry.union!.members, next.union!.members];
+  const where = { symbol: entry.key, before: entry.signature, after: next.signature };
+  const removed: ChangeLevel = entry.role === 'input' || entry.role === 'both' ? 'breaking' : entry.role === 'output' ? 'safe' : 'warning';
+  const added: ChangeLevel = entry.role === 'input' ? 'safe' : 'warning';
+  return [
+    ...old
+      .filter((member) => !now.includes(member))
+      .map((member) => ({ rule: 'code-union-member-removed', level: removed, text: `${code(member)} removed from ${code(entry.key)}${removed === 'breaking' ? ': code that passes it no longer compiles' : ''}`, ...where })),
+    ...now
+      .filter((member) => !old.includes(member))
+      .map((member) => ({ rule: 'code-union-member-added', level: added, text: `${code(member)} added to ${code(entry.key)}${entry.role === 'input' ? '' : ': code that handles each member may meet one it does not know'}`, ...where })),
+  ];
 }
 
 function methodChange(before: Surface, after: Surface, entry: SurfaceEntry, next: SurfaceEntry): CodeChange {

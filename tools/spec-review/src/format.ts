@@ -1,9 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isMap, LineCounter, parseDocument } from 'yaml';
+import { pointerSegments } from '@carrier-api/spec-kit';
 import { behaviourFields, type BehaviourChange } from './behaviour-changes.ts';
-import type { ChangeLevel, SpecChange } from './changes.ts';
+import { bumpFor, type ChangeLevel, type SpecChange } from './changes.ts';
 import type { CodeChange } from './code-changes.ts';
 import { behaviourBumpOf, type ApiReview, type SpecReview } from './review.ts';
+import { isSecurityChange, requirementText, type SecurityChange } from './security-changes.ts';
 
 /** The hidden marker the PR workflow finds its own comment by, to update it instead of adding one. */
 export const commentMarker = '<!-- carrier-api:spec-review -->';
@@ -41,9 +44,13 @@ export function formatMarkdown(review: SpecReview): string {
         lines.push(`**Bundles**: only the whitespace of \`x-behaviour\` changed (re-wrapped, the same promises); the text of the bundles \`@carrier-api/specs\` ships did change: ${api.bundleBump} for it, nothing for any other package.`, '');
       }
     } else {
-      lines.push(`**Wire** (requests and responses; needs ${api.wireBump}):`, '', '| | change | where |', '| --- | --- | --- |');
-      for (const change of byLevel(api.changes)) lines.push(`| ${badge[change.level]} | ${cell(change.text)} | ${cell(where(change))} |`);
-      lines.push('');
+      const [security, others] = [api.changes.filter(isSecurityChange), api.changes.filter((change) => !isSecurityChange(change))];
+      if (others.length > 0) {
+        lines.push(`**Wire** (requests and responses; needs ${api.wireBump}):`, '', '| | change | where |', '| --- | --- | --- |');
+        for (const change of byLevel(others)) lines.push(`| ${badge[change.level]} | ${cell(change.text)} | ${cell(where(change))} |`);
+        lines.push('');
+      }
+      lines.push(...securitySection(security));
     }
     lines.push(...behaviourSection(api));
     if (api.code) {
@@ -74,6 +81,31 @@ export function formatMarkdown(review: SpecReview): string {
 }
 
 const where = (change: SpecChange) => (change.operation ? `\`${change.operation}\`${change.operationId ? ` (${change.operationId})` : ''}` : '');
+
+/** An operation's security requirements are the value of a `security` key; anything else of a scheme is a value of its own. */
+const isRequirementList = (change: SecurityChange, value: unknown): value is Record<string, string[]>[] => /\/security$/.test(change.pointer) && Array.isArray(value);
+
+/** One side's value of a security change, for a reader: `a` or `b AND c`; `none (no credentials)`; a scheme's field as it is. */
+function securityValue(change: SecurityChange, value: unknown, code: (text: string) => string): string {
+  if (value === undefined) return '';
+  if (isRequirementList(change, value)) return value.length === 0 ? 'none (no credentials)' : value.map((requirement) => code(requirementText(requirement))).join(' or ');
+  return code(typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+/**
+ * The Security section of an API: each scheme or requirement change with where it is (the
+ * operation, and the JSON pointer in the bundle) and its values before and after. Nothing when
+ * none changed. Its bump is part of the wire's.
+ */
+function securitySection(changes: SecurityChange[]): string[] {
+  if (changes.length === 0) return [];
+  const lines = [`**Security** (how requests authenticate; part of the wire, needs ${bumpFor(changes)}):`, '', '| | change | where | before | after |', '| --- | --- | --- | --- | --- |'];
+  for (const change of byLevel(changes)) {
+    const at = `${where(change)}${change.operation ? ' at ' : ''}${inlineCode(change.pointer)}`;
+    lines.push(`| ${badge[change.level]} | ${cell(change.text)} | ${cell(at)} | ${cell(securityValue(change, change.before, inlineCode))} | ${cell(securityValue(change, change.after, inlineCode))} |`);
+  }
+  return [...lines, ''];
+}
 
 /** How much of a behaviour text the PR comment shows; the JSON has it whole. */
 const shownLength = 160;
@@ -134,10 +166,18 @@ export function formatGithub(review: SpecReview, repoRoot: string): string {
   for (const api of review.apis.filter((candidate) => candidate.status !== 'unchanged')) {
     const file = api.file ?? `specs/${api.api}/openapi.yaml`;
     const text = existsSync(join(repoRoot, file)) ? readFileSync(join(repoRoot, file), 'utf8').split('\n') : [];
-    const annotate = (level: ChangeLevel, title: string, message: string, hints: string[]) => {
-      lines.push(`::${command[level]} file=${escapeProperty(file)},line=${lineOf(text, hints)},title=${escapeProperty(title)}::${escapeData(message)}`);
+    const annotate = (level: ChangeLevel, title: string, message: string, hints: string[], line?: number) => {
+      lines.push(`::${command[level]} file=${escapeProperty(file)},line=${line ?? lineOf(text, hints)},title=${escapeProperty(title)}::${escapeData(message)}`);
     };
-    for (const change of api.changes) annotate(change.level, `${api.api}: ${change.level} on the wire (${change.rule})`, change.text, wireHints(change));
+    for (const change of api.changes) {
+      if (!isSecurityChange(change)) {
+        annotate(change.level, `${api.api}: ${change.level} on the wire (${change.rule})`, change.text, wireHints(change));
+        continue;
+      }
+      const values = [`at: ${change.pointer}`, ...(['before', 'after'] as const).filter((side) => side in change).map((side) => `${side}: ${securityValue(change, change[side], (text) => text)}`)];
+      const line = lineOfPointer(text, change.pointer);
+      annotate(change.level, `${api.api}: ${change.level} on the wire (${change.rule})`, [change.text, ...values].join('\n'), line ? [] : wireHints(change), line);
+    }
     for (const change of api.behaviour) {
       const texts = (['before', 'after'] as const).flatMap((side) => change.fields.filter((field) => change[side]?.[field] !== undefined).map((field) => `${side}, ${field}: ${change[side]![field]}`));
       annotate(change.level, `${api.api}: ${change.level} in the sandbox's behaviour (${change.rule})`, [change.text, ...texts].join('\n'), wireHints(change));
@@ -180,6 +220,30 @@ function codeHints(change: CodeChange): string[] {
     ...names.map((name) => `name: ${name}`),
     ...names.map((name) => `${name}:`),
   ];
+}
+
+/**
+ * The 1-based line of the key a JSON pointer of the bundle names in the entry file's text, or of
+ * the deepest key of it the file has (a `$ref` to a shared file: the line that makes the
+ * reference); undefined when the file has not even the first key (or is not YAML). A name can be
+ * in many places of a spec (a scheme's in every requirement); a pointer names one.
+ */
+export function lineOfPointer(lines: string[], pointer: string): number | undefined {
+  if (lines.length === 0) return undefined;
+  const counter = new LineCounter();
+  const document = parseDocument(lines.join('\n'), { lineCounter: counter });
+  if (document.errors.length > 0) return undefined;
+  let node: unknown = document.contents;
+  let line: number | undefined;
+  for (const key of pointerSegments(pointer)) {
+    if (!isMap(node)) break;
+    const pair = node.items.find((item) => String((item.key as { value?: unknown })?.value) === key);
+    const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+    if (!pair || !range) break;
+    line = counter.linePos(range[0]).line;
+    node = pair.value;
+  }
+  return line;
 }
 
 /**

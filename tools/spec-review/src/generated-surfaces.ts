@@ -9,11 +9,19 @@ import { batchConfig, primitiveUnions, renderPrimitiveUnion, renderSdkFactory } 
 import { serializeBundle, type OpenApiDocument } from '@carrier-api/spec-kit';
 import { clientSurface, sdkSurface, type Surface } from './surface.ts';
 
-/** The light client's and the SDK's surfaces of one spec. */
-export interface PackageSurfaces {
-  client: Surface;
-  sdk: Surface;
+/** Why a package could not be generated from a spec: the generator's own message. */
+export interface GenerationFailure {
+  failed: string;
 }
+
+/** The light client's and the SDK's surfaces of one spec, or why each could not be generated. */
+export interface PackageSurfaces {
+  client: Surface | GenerationFailure;
+  sdk: Surface | GenerationFailure;
+}
+
+/** A package that could not be generated. */
+export const isGenerationFailure = (generated: Surface | GenerationFailure): generated is GenerationFailure => !(generated instanceof Map);
 
 /** One spec to generate: an API's bundle on one side of a review. */
 export interface SurfaceRequest {
@@ -28,46 +36,92 @@ export interface SurfaceRequest {
  * is generated in ONE openapi-generator `batch` run (one JVM; 3-12 s for ten specs on 2 busy
  * cores), while the light clients are rendered in this process.
  *
+ * A document a generator refuses (client-gen or sdk-gen: a security scheme it does not support;
+ * openapi-generator: a spec it does not validate) gives a {@link GenerationFailure} with the
+ * generator's message for that package, and the others are generated as usual: the review shows
+ * why and goes on. Only a refused document of several is generated a second time, alone, so that
+ * its message is its own (the batch run names no spec in its failures).
+ *
  * @param requests - The documents, in any number (the base and the head of every changed API).
- * @returns Their surfaces, in the same order.
- * @throws {Error} openapi-generator is missing or refuses a document (its output is in the message).
+ * @returns Their surfaces (or failures), in the same order.
+ * @throws {Error} openapi-generator is not installed, or java cannot be started.
  */
 export async function generateSurfaces(requests: SurfaceRequest[]): Promise<PackageSurfaces[]> {
   if (requests.length === 0) return [];
   const dir = mkdtempSync(join(tmpdir(), 'spec-review-code-'));
   try {
     const sdks = generateSdkSources(requests, dir);
-    const clients: Surface[] = [];
-    try {
-      for (const request of requests) clients.push(clientSurface(await renderClient(request.api, structuredClone(request.document))));
-    } catch (error) {
-      // Let the JVM finish before its folder is removed, and never leave its promise unhandled.
-      await sdks.catch(() => undefined);
-      throw error;
-    }
+    // While the JVM generates the SDKs; a document client-gen refuses is a failure, not an error.
+    const clients: (Surface | GenerationFailure)[] = [];
+    for (const request of requests) clients.push(await generated('client-gen', async () => clientSurface(await renderClient(request.api, structuredClone(request.document)))));
     const sources = await sdks;
-    return requests.map((_, index) => ({ client: clients[index]!, sdk: sdkSurface(sources[index]!) }));
+    return requests.map((_, index) => {
+      const source = sources[index]!;
+      return { client: clients[index]!, sdk: 'failed' in source ? source : sdkSurface(source.files) };
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** The SDK sources of every request (path relative to the generated folder → text), from one batch run. */
-async function generateSdkSources(requests: SurfaceRequest[], dir: string): Promise<Record<string, string>[]> {
-  const configs = requests.map((request, index) => {
-    const input = join(dir, `${index}.yaml`);
+/** The result of `generate`, or the failure its error describes (named after the generator that threw). */
+async function generated<T>(generator: string, generate: () => Promise<T>): Promise<T | GenerationFailure> {
+  try {
+    return await generate();
+  } catch (error) {
+    return { failed: `${generator}: ${(error as Error).message}` };
+  }
+}
+
+/** The config and output folder of each request's SDK, in `dir`. */
+function writeConfigs(requests: SurfaceRequest[], dir: string, prefix = ''): { config: string; out: string }[] {
+  return requests.map((request, index) => {
+    const input = join(dir, `${prefix}${index}.yaml`);
     writeFileSync(input, serializeBundle(request.document, 'yaml'));
-    const config = join(dir, `${index}.json`);
-    writeFileSync(config, JSON.stringify(batchConfig(request.api, input, join(dir, `out-${index}`))));
-    return config;
+    const config = join(dir, `${prefix}${index}.json`);
+    const out = join(dir, `${prefix}out-${index}`);
+    writeFileSync(config, JSON.stringify(batchConfig(request.api, input, out)));
+    return { config, out };
   });
-  const run = await runBatch(configs);
-  if (run.code !== 0 || !run.output.includes(`finished ${requests.length} generators successfully`)) {
-    const errors = run.output.split('\n').filter((line) => /error|exception|invalid/i.test(line)).slice(0, 20);
-    throw new Error(`openapi-generator could not generate the SDKs to compare:\n${(errors.length > 0 ? errors : run.output.split('\n').slice(-20)).join('\n')}`);
+}
+
+/**
+ * Why an openapi-generator run failed, in its own words: the items of its validation's `Errors:`
+ * list (`-paths.'/x/{id}'. Declared path parameter id needs to be defined ...`), else its
+ * `Generation failed for ...: (Exception) message` lines, else any line naming an error, else its
+ * last lines. Each once (it prints the list twice, with the stack trace).
+ */
+export function errorLines(output: string): string {
+  const lines = output.split('\n');
+  const unique = (found: string[]) => [...new Set(found)].slice(0, 20);
+  const items = unique(lines.filter((line) => /^\s+-\S/.test(line)).map((line) => line.trim().slice(1)));
+  const failures = unique(lines.flatMap((line) => /Generation failed for [^:]*: \((\w+)\) (.*)$/.exec(line)?.slice(1, 3).join(': ') ?? []));
+  const errors = unique(lines.filter((line) => /error|exception|invalid/i.test(line)));
+  return [items, failures, errors, lines.slice(-20)].find((found) => found.length > 0)!.join('\n');
+}
+
+/** openapi-generator writes the list of what it generated last: an output folder without it was not generated. */
+const finished = (out: string) => existsSync(join(out, '.openapi-generator', 'FILES'));
+
+/**
+ * The SDK sources of every request (path relative to the generated folder → text), from one
+ * batch run, or the failure of a request openapi-generator or sdk-gen refused.
+ */
+async function generateSdkSources(requests: SurfaceRequest[], dir: string): Promise<({ files: Record<string, string> } | GenerationFailure)[]> {
+  const targets = writeConfigs(requests, dir);
+  const run = await runBatch(targets.map((target) => target.config));
+  const failed = targets.filter((target) => !finished(target.out));
+  const reasons = new Map<string, string>();
+  if (failed.length === 1) reasons.set(failed[0]!.out, errorLines(run.output));
+  // Several failed: each again, alone (rare; one JVM each), for its own message.
+  for (const target of failed.length > 1 ? failed : []) {
+    const index = targets.indexOf(target);
+    const [alone] = writeConfigs([requests[index]!], dir, `alone-${index}-`);
+    reasons.set(target.out, errorLines((await runBatch([alone!.config])).output));
   }
   return requests.map((request, index) => {
-    const out = join(dir, `out-${index}`);
+    const out = targets[index]!.out;
+    if (!finished(out)) return { failed: `openapi-generator could not generate the SDK:\n${reasons.get(out) ?? errorLines(run.output)}` };
     const unions = primitiveUnions(request.document);
     const files: Record<string, string> = {};
     for (const folder of ['apis', 'models']) {
@@ -85,8 +139,12 @@ async function generateSdkSources(requests: SurfaceRequest[], dir: string): Prom
         files[`${folder}/${name}`] = union ? renderPrimitiveUnion(model, union, text) : text;
       }
     }
-    Object.assign(files, renderSdkFactory(request.api, request.document));
-    return files;
+    try {
+      Object.assign(files, renderSdkFactory(request.api, request.document));
+    } catch (error) {
+      return { failed: `sdk-gen: ${(error as Error).message}` };
+    }
+    return { files };
   });
 }
 
@@ -101,7 +159,8 @@ function runBatch(configs: string[]): Promise<{ code: number; output: string }> 
   if (!existsSync(jarPath)) throw new Error(`openapi-generator is not installed at ${jarPath}: run pnpm install.`);
   const options = [...(process.env.JAVA_OPTS?.split(/\s+/).filter(Boolean) ?? []), '-XX:TieredStopAtLevel=1'];
   return new Promise((resolve, reject) => {
-    const child = spawn('java', [...options, '-jar', jarPath, 'batch', '--fail-fast', '--threads', '2', ...configs], { cwd: repoRoot });
+    // Without --fail-fast: a spec it refuses leaves the others generated (see generateSdkSources).
+    const child = spawn('java', [...options, '-jar', jarPath, 'batch', '--threads', '2', ...configs], { cwd: repoRoot });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));

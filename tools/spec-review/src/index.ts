@@ -4,10 +4,11 @@ export { findMissingChangesets, formatMissing, type MissingChangeset } from './c
 export { documentChanges } from './document-changes.ts';
 export { commentMarker, formatGithub, formatJson, formatMarkdown } from './format.ts';
 export { diffSurfaces, type CodeChange } from './code-changes.ts';
-export { generateSurfaces, type PackageSurfaces, type SurfaceRequest } from './generated-surfaces.ts';
+export { generateSurfaces, isGenerationFailure, type GenerationFailure, type PackageSurfaces, type SurfaceRequest } from './generated-surfaces.ts';
 export { bundleSpec, loadFile, loadSide, loadSides, newInputsCache, specInputs, type DisplayRoot, type InputsCache, type SpecSide } from './load-specs.ts';
 export { clientSurface, sdkSurface, type Surface, type SurfaceEntry, type SurfaceParameter, type SurfaceRole } from './surface.ts';
 export { normalizeDocument } from './normalize.ts';
+export { isSecurityChange, requirementText, securityChanges, type SecurityChange } from './security-changes.ts';
 export { requestNarrowings, type NarrowedKeyword, type RequestNarrowing } from './request-narrowing.ts';
 export { applyRequestNarrowings, type AcceptedPatternChange } from './request-policy.ts';
 export { compareStringConstraints, type StringComparison, type StringConstraints } from './samples.ts';
@@ -23,6 +24,7 @@ export {
   repositoryRoot,
   packagesOf,
   behaviourBumpOf,
+  generationFailed,
   reviewFiles,
   reviewSides,
   reviewSpecs,

@@ -1,6 +1,4 @@
-import type { OpenApiDocument } from '@carrier-api/spec-kit';
-
-export const httpMethods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+import { deref, httpMethods, type OpenApiDocument } from '@carrier-api/spec-kit';
 
 type Json = Record<string, unknown>;
 interface Parameter {
@@ -42,27 +40,6 @@ export function normalizeDocument(document: OpenApiDocument): OpenApiDocument {
 
 /** `in:name` of a parameter, through its `$ref` (local refs only: bundles are self-contained). */
 export function parameterKey(document: unknown, parameter: Parameter): string {
-  const resolved = resolveLocalRef(document, parameter) as Parameter;
+  const resolved = deref(document as OpenApiDocument, parameter) as Parameter;
   return `${resolved?.in}:${resolved?.name}`;
-}
-
-/**
- * Follows local `$ref`s (`#/...`) until a value without one; at most 32 hops.
- *
- * @throws {Error} a `$ref` that is not local, points nowhere, or loops.
- */
-export function resolveLocalRef(document: unknown, value: unknown): unknown {
-  let current = value;
-  for (let hop = 0; hop < 32; hop++) {
-    if (!current || typeof current !== 'object' || typeof (current as { $ref?: unknown }).$ref !== 'string') return current;
-    const ref = (current as { $ref: string }).$ref;
-    if (!ref.startsWith('#/')) throw new Error(`$ref ${ref}: only local references are resolved (bundle the spec first)`);
-    current = ref
-      .slice(2)
-      .split('/')
-      .map((segment) => decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~'))
-      .reduce<unknown>((node, segment) => (node && typeof node === 'object' ? (node as Json)[segment] : undefined), document);
-    if (current === undefined) throw new Error(`$ref ${ref} points nowhere`);
-  }
-  throw new Error('$ref chain longer than 32 hops (a loop?)');
 }

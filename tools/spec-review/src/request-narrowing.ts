@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { OpenApiDocument } from '@carrier-api/spec-kit';
-import { httpMethods, parameterKey, resolveLocalRef } from './normalize.ts';
+import { deref, httpMethods, type OpenApiDocument } from '@carrier-api/spec-kit';
+import { parameterKey } from './normalize.ts';
 import { compareStringConstraints } from './samples.ts';
 
 /** The JSON Schema keyword whose change narrows a request. */
@@ -76,9 +76,9 @@ export function requestNarrowings(base: OpenApiDocument, revision: OpenApiDocume
       const report = (location: string, name: string) => (keyword: NarrowedKeyword, kind: RequestNarrowing['kind'], detail: string, extra: Partial<RequestNarrowing> = {}) =>
         found.push({ operation, ...(operationId ? { operationId } : {}), location, name, keyword, kind, detail, ...extra });
 
-      const parametersAfter = new Map(((opAfter.parameters as Json[] | undefined) ?? []).map((parameter) => [parameterKey(revision, parameter), resolveLocalRef(revision, parameter) as Json]));
+      const parametersAfter = new Map(((opAfter.parameters as Json[] | undefined) ?? []).map((parameter) => [parameterKey(revision, parameter), deref(revision, parameter) as Json]));
       for (const raw of (opBefore.parameters as Json[] | undefined) ?? []) {
-        const parameterBefore = resolveLocalRef(base, raw) as Json;
+        const parameterBefore = deref(base, raw) as Json;
         const parameterAfter = parametersAfter.get(parameterKey(base, raw));
         if (!parameterAfter) continue;
         const name = String(parameterBefore.name);
@@ -87,8 +87,8 @@ export function requestNarrowings(base: OpenApiDocument, revision: OpenApiDocume
         if (parameterBefore.schema && parameterAfter.schema) compareSchemas(base, revision, parameterBefore.schema, parameterAfter.schema, '', atLocation(report, where, name), 0);
       }
 
-      const bodyBefore = resolveLocalRef(base, opBefore.requestBody) as Json | undefined;
-      const bodyAfter = resolveLocalRef(revision, opAfter.requestBody) as Json | undefined;
+      const bodyBefore = deref(base, opBefore.requestBody) as Json | undefined;
+      const bodyAfter = deref(revision, opAfter.requestBody) as Json | undefined;
       for (const [mediaType, contentBefore] of Object.entries((bodyBefore?.content as Record<string, Json> | undefined) ?? {})) {
         const contentAfter = (bodyAfter?.content as Record<string, Json> | undefined)?.[mediaType];
         if (!contentBefore?.schema || !contentAfter?.schema) continue;
@@ -113,14 +113,14 @@ function atLocation(report: Report, where: string, rootName: string): Emit {
 type Emit = (keyword: NarrowedKeyword, kind: RequestNarrowing['kind'], detail: string, extra?: Partial<RequestNarrowing> & { at?: string }) => void;
 
 /** Walks two schemas side by side; `at` is the dotted property path within a body (`a.b[]`), '' at its root. */
-function compareSchemas(baseDoc: unknown, revisionDoc: unknown, rawBefore: unknown, rawAfter: unknown, at: string, emit: Emit, depth: number, seen: ReadonlySet<string> = new Set()): void {
+function compareSchemas(baseDoc: OpenApiDocument, revisionDoc: OpenApiDocument, rawBefore: unknown, rawAfter: unknown, at: string, emit: Emit, depth: number, seen: ReadonlySet<string> = new Set()): void {
   if (depth > maxDepth) return;
   // A recursive schema: the same pair of $refs again on this branch adds nothing.
   const refs = `${(rawBefore as { $ref?: string })?.$ref}|${(rawAfter as { $ref?: string })?.$ref}`;
   if (refs !== 'undefined|undefined' && seen.has(refs)) return;
   const onBranch = new Set(seen).add(refs);
-  const a = resolveLocalRef(baseDoc, rawBefore) as Schema | undefined;
-  const b = resolveLocalRef(revisionDoc, rawAfter) as Schema | undefined;
+  const a = deref(baseDoc, rawBefore) as Schema | undefined;
+  const b = deref(revisionDoc, rawAfter) as Schema | undefined;
   if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return;
   if (a.readOnly === true || b.readOnly === true) return; // not sent in requests
   const say: Emit = (keyword, kind, detail, extra = {}) => emit(keyword, kind, detail, { at, ...extra });
@@ -164,7 +164,7 @@ function compareSchemas(baseDoc: unknown, revisionDoc: unknown, rawBefore: unkno
   const propertiesAfter = (b.properties as Record<string, unknown> | undefined) ?? {};
   for (const property of (b.required as string[] | undefined) ?? []) {
     if (requiredBefore.has(property)) continue;
-    const readOnly = (resolveLocalRef(revisionDoc, propertiesAfter[property]) as Schema | undefined)?.readOnly === true;
+    const readOnly = (deref(revisionDoc, propertiesAfter[property]) as Schema | undefined)?.readOnly === true;
     if (!readOnly) say('required', 'narrowed', `property ${property} became required: a request without it was valid and is now refused`, { at: join(at, property) });
   }
   if (a.additionalProperties !== false && b.additionalProperties === false) say('additionalProperties', 'narrowed', 'properties the schema does not list are now refused');

@@ -8,12 +8,14 @@ import { UsageError } from '@carrier-api/spec-kit/command';
 import { behaviourChanges, withoutBehaviour, type BehaviourChange } from './behaviour-changes.ts';
 import { bumpFor, maxBump, type Bump, type SpecChange } from './changes.ts';
 import { diffSurfaces, type CodeChange } from './code-changes.ts';
+import type { Surface } from './surface.ts';
 import { documentChanges } from './document-changes.ts';
-import { generateSurfaces } from './generated-surfaces.ts';
+import { generateSurfaces, isGenerationFailure, type GenerationFailure } from './generated-surfaces.ts';
 import { loadFile, loadSides, type SpecSide } from './load-specs.ts';
 import { normalizeDocument } from './normalize.ts';
 import { oasdiffChangelog } from './oasdiff.ts';
 import { requestNarrowings } from './request-narrowing.ts';
+import { securityChanges } from './security-changes.ts';
 import { applyRequestNarrowings, type AcceptedPatternChange } from './request-policy.ts';
 
 export interface ApiReview {
@@ -73,7 +75,8 @@ export interface DiffOptions {
  *
  * Both documents are normalised first (path-item parameters moved into their operations), so a
  * refactoring that keeps the wire and the generated code is no change to the contract. On top of
- * oasdiff, a change that narrows what a request may carry is breaking ({@link requestNarrowings}).
+ * oasdiff, a change that narrows what a request may carry is breaking ({@link requestNarrowings}),
+ * and its security changes are located, corrected and completed ({@link securityChanges}).
  *
  * @param base - The bundle before the change (self-contained: local `$ref`s only).
  * @param revision - The bundle after it.
@@ -85,7 +88,7 @@ export function diffDocuments(base: OpenApiDocument, revision: OpenApiDocument, 
     const [normalBase, normalRevision] = [normalizeDocument(base), normalizeDocument(revision)];
     writeFileSync(join(dir, 'base.yaml'), serializeBundle(normalBase, 'yaml'));
     writeFileSync(join(dir, 'revision.yaml'), serializeBundle(normalRevision, 'yaml'));
-    const oasdiff = oasdiffChangelog(join(dir, 'base.yaml'), join(dir, 'revision.yaml'));
+    const oasdiff = securityChanges(oasdiffChangelog(join(dir, 'base.yaml'), join(dir, 'revision.yaml')), normalBase, normalRevision);
     const operationChanges = applyRequestNarrowings(oasdiff, requestNarrowings(normalBase, normalRevision), options.acceptedPatternChanges);
     return [...operationChanges, ...documentChanges(base as never, revision as never, operationChanges, isDeepStrictEqual(normalBase, normalRevision))];
   } finally {
@@ -189,8 +192,10 @@ export interface ReviewOptions {
  * code (the public surface of the light client and the SDK, see {@link diffSurfaces}). An API whose
  * bundle did not change (or that both sides list as `identical`, unbundled) is neither compared
  * nor generated; the SDKs of every changed API, base and head, come from one openapi-generator run.
+ * A side a generator refuses (a security scheme it does not support) is reported as a
+ * `code-generation-failed` change of that package, with the reason; the wire is reviewed all the same.
  *
- * @throws {Error} oasdiff or openapi-generator fails.
+ * @throws {Error} oasdiff fails, or openapi-generator is not installed or java cannot start.
  */
 export async function reviewSides(base: SpecSide, head: SpecSide, options: ReviewOptions): Promise<SpecReview> {
   const apis: ApiReview[] = [];
@@ -243,13 +248,38 @@ export async function reviewSides(base: SpecSide, head: SpecSide, options: Revie
   const surfaces = await generating;
   toGenerate.forEach((review, index) => {
     const [before, after] = [surfaces[2 * index]!, surfaces[2 * index + 1]!];
-    const client = diffSurfaces(before.client, after.client);
-    const sdk = diffSurfaces(before.sdk, after.sdk);
+    const client = compareGenerated('light client', before.client, after.client);
+    const sdk = compareGenerated('SDK', before.sdk, after.sdk);
     review.code = { client, sdk, clientBump: codeBump(client), sdkBump: codeBump(sdk) };
     review.bump = maxBump(review.wireBump, review.code.clientBump, review.code.sdkBump, review.behaviourBump, review.bundleBump);
-    review.changes = review.changes.map((change) => withTrueWording(change, client.length + sdk.length > 0));
+    const compared = [...client, ...sdk].filter((change) => change.rule !== generationFailed);
+    review.changes = review.changes.map((change) => withTrueWording(change, compared.length > 0));
   });
   return { base: base.label, head: head.label, apis, packages: packageBumps(options.workspacePackages, apis) };
+}
+
+/** The code change of a package that could not be generated on one side or both (see {@link compareGenerated}). */
+export const generationFailed = 'code-generation-failed';
+
+/**
+ * The changes of one package's generated code, base against head; when a side cannot be
+ * generated (a generator refuses its spec: a security scheme it does not support), one
+ * `code-generation-failed` change that says which side and the generator's reason, instead of a
+ * comparison. It is a warning (a minor at least): the review cannot tell what the code does, a
+ * person must; the wire's verdict stands beside it.
+ */
+function compareGenerated(label: string, before: Surface | GenerationFailure, after: Surface | GenerationFailure): CodeChange[] {
+  if (!isGenerationFailure(before) && !isGenerationFailure(after)) return diffSurfaces(before, after);
+  const [old, now] = [isGenerationFailure(before) ? before.failed : undefined, isGenerationFailure(after) ? after.failed : undefined];
+  const from =
+    old !== undefined && now !== undefined
+      ? old === now
+        ? `the base nor the head (${old})`
+        : `the base (${old}) nor the head (${now})`
+      : old !== undefined
+        ? `the base (${old})`
+        : `the head (${now})`;
+  return [{ rule: generationFailed, level: 'warning', text: `the ${label} cannot be generated from ${from}, so its code was not compared`, symbol: '' }];
 }
 
 /** A bump for code changes: breaking → major; warning or safe (the surface grew or moved) → minor; a type only written differently → patch. */

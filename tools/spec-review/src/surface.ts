@@ -27,6 +27,13 @@ export interface SurfaceEntry {
   /** Methods: their parameters and return type. */
   parameters?: SurfaceParameter[];
   returns?: string;
+  /**
+   * A type alias that is a union (`A | B`), or a generic of one type argument
+   * (`ClientOptions<A | B>`, the factory's options: its argument is the `auth` a caller passes):
+   * the text around the union (`…`, `ClientOptions<…>`) and its members as printed. Its changes
+   * are told member by member.
+   */
+  union?: { shell: string; members: string[] };
 }
 
 /** The public surface of one generated package: entries by key. */
@@ -153,7 +160,9 @@ function collectDeclarations(collected: Collected, source: ts.SourceFile, option
         addMembers(collected, name, name, statement.type.members, source);
       } else {
         const text = print(statement.type, source);
-        declare(collected, name, `type ${name} = ${text}`, `type ${text}`);
+        const entry = declare(collected, name, `type ${name} = ${text}`, `type ${text}`);
+        const union = unionOf(statement.type, source);
+        if (union) entry.union = union;
       }
       addReferences(collected, name, statement.type);
     } else if (ts.isFunctionDeclaration(statement) && statement.name) {
@@ -211,6 +220,14 @@ function collectDeclarations(collected: Collected, source: ts.SourceFile, option
   }
 }
 
+/** The members of a union alias, or of the one type argument of a generic alias (see {@link SurfaceEntry.union}). */
+function unionOf(type: ts.TypeNode, source: ts.SourceFile): SurfaceEntry['union'] {
+  const members = (node: ts.TypeNode) => (ts.isUnionTypeNode(node) ? node.types.map((member) => print(member, source)) : [print(node, source)]);
+  if (ts.isUnionTypeNode(type)) return { shell: '…', members: members(type) };
+  if (!ts.isTypeReferenceNode(type) || type.typeArguments?.length !== 1) return undefined;
+  return { shell: `${print(type.typeName, source)}<…>`, members: members(type.typeArguments[0]!) };
+}
+
 function declare(collected: Collected, name: string, signature: string, type: string): SurfaceEntry {
   const existing = collected.entries.get(name);
   // `const X` and `type X` of one enum: one declaration.
@@ -241,6 +258,8 @@ function assignRoles(collected: Collected): Surface {
   const outputs = reach(collected.outputRoots);
   for (const entry of collected.entries.values()) {
     const owner = collected.owners.get(entry.key);
+    // A type alias callers pass (the factory's options) or read: what a union member's change does depends on it.
+    if (entry.kind === 'declaration' && entry.union) entry.role = inputs.has(entry.key) && outputs.has(entry.key) ? 'both' : inputs.has(entry.key) ? 'input' : outputs.has(entry.key) ? 'output' : 'name';
     if (entry.kind !== 'member' || owner === undefined) continue;
     const input = inputs.has(owner);
     const output = outputs.has(owner);

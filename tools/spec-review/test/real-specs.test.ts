@@ -3,8 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { listApis, listOperations } from '@carrier-api/spec-kit';
 import { copyCommittedSpecs } from './committed-specs.ts';
-import type { SpecReview } from '../src/index.ts';
+import { loadSide, type SpecReview } from '../src/index.ts';
 
 // The two verdicts of issue 20, on the project's own specs in a temporary git repository.
 const tsx = resolve(import.meta.dirname, '../node_modules/.bin/tsx');
@@ -34,6 +35,31 @@ const operator = `        - name: operator
           example: FR_ORANGE
 `;
 
+/**
+ * The APIs of main whose requests (parameters or bodies, through any named schema) use the
+ * component schema `name` of their bundle: found on the text of the bundles, as a reader would.
+ */
+async function apisWhoseRequestsCarry(name: string): Promise<string[]> {
+  const side = await loadSide(repo, 'main');
+  return [...side.apis]
+    .filter(([, document]) => {
+      // The named schemas that reach `name`, to a fixed point (bounded by their number).
+      const schemas = Object.entries(document.components?.schemas ?? {});
+      const reaching = new Set([name]);
+      for (let grown = true; grown; ) {
+        grown = false;
+        for (const [schema, body] of schemas) {
+          if (reaching.has(schema) || ![...reaching].some((target) => JSON.stringify(body).includes(`"#/components/schemas/${target}"`))) continue;
+          reaching.add(schema);
+          grown = true;
+        }
+      }
+      return listOperations(document).some((operation) => [...reaching].some((target) => JSON.stringify([operation.parameters, operation.requestBody]).includes(`"#/components/schemas/${target}"`)));
+    })
+    .map(([api]) => api)
+    .sort();
+}
+
 beforeAll(() => {
   repo = mkdtempSync(join(tmpdir(), 'spec-review-real-'));
   git('init', '--quiet', '--initial-branch=main');
@@ -53,6 +79,10 @@ beforeAll(() => {
   git('checkout', '--quiet', '-b', 'msisdn-10-digits', 'main');
   edit('shared/schemas/Msisdn.yaml', "pattern: '^\\+?[0-9]{6,15}$'", "pattern: '^\\+?[0-9]{10,15}$'");
   git('commit', '--quiet', '-am', 'MSISDN: at least 10 digits');
+
+  git('checkout', '--quiet', '-b', 'digest-scheme', 'main');
+  edit('mtn-ng-data-gifting/openapi.yaml', '      type: apiKey\n      in: header\n      name: X-API-Key\n', '      type: http\n      scheme: digest\n');
+  git('commit', '--quiet', '-am', 'MTN: HTTP digest');
 
   git('checkout', '--quiet', '-b', 'token-behaviour', 'main');
   edit('shared/paths/token.yaml', 'expires_in defaults to 300 s', 'expires_in defaults to 600 s');
@@ -75,10 +105,14 @@ describe('spec-diff on the project specs', () => {
     expect(dataGifting.code).toMatchObject({ client: [], sdk: [], clientBump: 'none', sdkBump: 'none' });
   });
 
-  it('tightening the shared MSISDN pattern to ^\\+?[0-9]{10,15}$ is breaking for every API whose requests carry one', () => {
+  it('tightening the shared MSISDN pattern to ^\\+?[0-9]{10,15}$ is breaking for every API whose requests carry one', async () => {
     const { apis } = review('msisdn-10-digits');
     const bumps = Object.fromEntries(apis.filter((api) => api.status === 'changed').map((api) => [api.api, api.bump]));
-    expect(bumps).toEqual({ 'centili-data-gifting': 'major', 'centili-packages': 'major', 'centili-services': 'major' });
+    // Found in the bundles of main, whatever APIs specs/ holds: of those that read the shared
+    // schema (the changed ones; an API may have an Msisdn of its own), those whose requests carry it.
+    const carrying = (await apisWhoseRequestsCarry('Msisdn')).filter((api) => api in bumps);
+    expect(carrying).toEqual(expect.arrayContaining(['centili-data-gifting', 'centili-packages', 'centili-services']));
+    expect(Object.keys(bumps).filter((api) => bumps[api] === 'major').sort()).toEqual(carrying);
     const requestChanges = apis.flatMap((api) => api.changes).filter((change) => change.rule.startsWith('request-'));
     expect(requestChanges.length).toBeGreaterThanOrEqual(4);
     for (const change of requestChanges) {
@@ -89,10 +123,25 @@ describe('spec-diff on the project specs', () => {
     expect(apis.flatMap((api) => api.changes).filter((change) => change.rule.startsWith('response-')).every((change) => change.level !== 'breaking')).toBe(true);
   });
 
-  it("changing the x-inferred of the shared token endpoint (specs/shared/paths/token.yaml) is a behaviour change of each of the four Centili APIs, and of no client or SDK", () => {
+  it('a scheme the generators do not support is reported, not fatal: the wire is reviewed, the code says why it was not compared', () => {
+    const { apis } = review('digest-scheme');
+    const mtn = apis.find((api) => api.api === 'mtn-ng-data-gifting')!;
+    expect(mtn.changes.map((change) => `${change.level} ${change.rule}`)).toEqual(['breaking api-security-component-type-changed']);
+    expect(mtn.changes[0]).toMatchObject({ pointer: '#/components/securitySchemes/mtnApiKey/type', before: 'apiKey', after: 'http' });
+    for (const [label, changes] of [['light client', mtn.code!.client], ['SDK', mtn.code!.sdk]] as const) {
+      expect(changes.map((change) => `${change.level} ${change.rule}`)).toEqual(['warning code-generation-failed']);
+      expect(changes[0]!.text).toMatch(new RegExp(`^the ${label} cannot be generated from the head \\((client|sdk)-gen: mtn-ng-data-gifting: unsupported security scheme \\{"type":"http","scheme":"digest",`));
+    }
+    expect(mtn.bump).toBe('major');
+  });
+
+  it("changing the x-inferred of the shared token endpoint (specs/shared/paths/token.yaml) is a behaviour change of each API that reads it, and of no client or SDK", () => {
     const { apis, packages } = review('token-behaviour');
     const changed = apis.filter((api) => api.status === 'changed');
-    expect(changed.map((api) => api.api)).toEqual(['centili-data-gifting', 'centili-packages', 'centili-payments', 'centili-services']);
+    // The APIs whose entry file reads the shared endpoint (the four Centili APIs, and any added since).
+    const reading = listApis(join(repo, 'specs')).filter((api) => readFileSync(join(repo, 'specs', api, 'openapi.yaml'), 'utf8').includes('$ref: ../shared/paths/token.yaml'));
+    expect(reading).toEqual(expect.arrayContaining(['centili-data-gifting', 'centili-packages', 'centili-payments', 'centili-services']));
+    expect(changed.map((api) => api.api)).toEqual(reading);
     for (const api of changed) {
       expect(api.changes).toEqual([]);
       expect(api.code).toBeUndefined();

@@ -36,7 +36,51 @@ const rows: { name: string; head: Record<string, string>; rule: string; level: s
   { name: 'a model added', head: files('  id: string;\n  expand?: string;', '  id: string;\n  status: ThingStatusEnum;\n  note?: string;', '\nexport interface Refund { id?: string; }'), rule: 'code-declaration-added', level: 'safe', symbol: 'Refund' },
 ];
 
+// The factory and its options as sdk-gen and client-gen write them: the options' type argument is
+// the `auth` callers pass; a model's primitive union is what they read.
+const factory = (auth: string) => ({
+  ...base,
+  'sdk.ts': `export type ThingsSdkOptions = ClientOptions<${auth}>;\nexport function createThingsSdk(options: ThingsSdkOptions): ThingsApi { return null as never; }`,
+  'models/Channel.ts': "export type Channel = 'WEB' | 'WAP';\nexport interface Sale { channel: Channel; }",
+  'apis/SalesApi.ts': 'export class SalesApi {\n  async getSale(): Promise<Sale> { return null as never; }\n}',
+});
+const unionRows: { name: string; before: Record<string, string>; after: Record<string, string>; changes: { rule: string; level: string; text: string }[] }[] = [
+  {
+    name: 'the auth option gains a scheme (an alternative added)',
+    before: factory('OAuth2Auth'),
+    after: factory('OAuth2Auth | BearerAuth'),
+    changes: [{ rule: 'code-union-member-added', level: 'safe', text: '`BearerAuth` added to `ThingsSdkOptions`' }],
+  },
+  {
+    name: 'the auth option loses a scheme',
+    before: factory('OAuth2Auth | BearerAuth'),
+    after: factory('BearerAuth'),
+    changes: [{ rule: 'code-union-member-removed', level: 'breaking', text: '`OAuth2Auth` removed from `ThingsSdkOptions`: code that passes it no longer compiles' }],
+  },
+  {
+    name: 'the auth option replaces one scheme by another',
+    before: factory('ApiKeyAuth'),
+    after: factory('BasicAuth'),
+    changes: [
+      { rule: 'code-union-member-removed', level: 'breaking', text: '`ApiKeyAuth` removed from `ThingsSdkOptions`: code that passes it no longer compiles' },
+      { rule: 'code-union-member-added', level: 'safe', text: '`BasicAuth` added to `ThingsSdkOptions`' },
+    ],
+  },
+  { name: 'the auth option written in another order', before: factory('OAuth2Auth | BearerAuth'), after: factory('BearerAuth | OAuth2Auth'), changes: [] },
+  {
+    name: 'a value added to a primitive union a response carries',
+    before: factory('OAuth2Auth'),
+    after: { ...factory('OAuth2Auth'), 'models/Channel.ts': "export type Channel = 'WEB' | 'WAP' | 'APP';\nexport interface Sale { channel: Channel; }" },
+    changes: [{ rule: 'code-union-member-added', level: 'warning', text: "`'APP'` added to `Channel`: code that handles each member may meet one it does not know" }],
+  },
+];
+
 describe('the generated code level: what each change of an SDK surface does to callers', () => {
+  it.each(unionRows)('$name', ({ before, after, changes }) => {
+    const found = diffSurfaces(sdkSurface(before), sdkSurface(after));
+    expect(found.map(({ rule, level, text }) => ({ rule, level, text }))).toEqual(changes);
+  });
+
   it.each(rows)('$name: $level $rule', ({ head, rule, level, symbol }) => {
     const changes = diffSurfaces(sdkSurface(base), sdkSurface(head));
     expect(changes, JSON.stringify(changes, null, 1)).toContainEqual(expect.objectContaining({ rule, level, symbol }));
