@@ -68,7 +68,10 @@ export class TokenManager {
     }
     const { fetch, now, retry, ...rest } = options;
     this.#options = { refreshMarginSeconds: 30, timeout: 10_000, ...rest };
-    this.#fetch = fetch ?? globalThis.fetch;
+    // Called as a plain function (a browser's fetch called as a method of this object throws
+    // "Illegal invocation"); the default is looked up at each call, so that a fetch patched after
+    // construction (MSW's setupServer) is the one used.
+    this.#fetch = fetch ? (input, init) => fetch(input, init) : (input, init) => globalThis.fetch(input, init);
     this.#retry = resolveRetryPolicy(retry);
     this.#now = now ?? Date.now;
   }
