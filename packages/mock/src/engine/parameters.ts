@@ -67,14 +67,18 @@ const deepObjectStyle: Deserializer = (name, values, schema) => {
   return construct([], schema ?? {});
 };
 
+// Unlike Prism's, the simple, label and matrix styles take a parameter that was not sent as absent
+// (Prism's split it and failed the whole request with a TypeError: a 500 for an optional header).
 const simpleStyle: Deserializer = (name, values, schema, explode) => {
-  const value = values[name] as string;
+  const value = values[name] as string | undefined;
+  if (value === undefined) return undefined;
   if (schema?.type === 'array') return value === '' ? [] : value.split(',');
   if (schema?.type === 'object') return explode ? pairs(value) : keyValueList(value.split(','));
   return value;
 };
 
 const labelStyle: Deserializer = (name, values, schema, explode = false) => {
+  if (values[name] === undefined) return undefined;
   if (!(values[name] as string).startsWith('.')) throw new Error('Label serialization style requires parameter to be prefixed with "."');
   const value = (values[name] as string).slice(1);
   if (schema?.type === 'array') return value === '' ? [] : value.split(explode ? '.' : ',');
@@ -83,6 +87,7 @@ const labelStyle: Deserializer = (name, values, schema, explode = false) => {
 };
 
 const matrixStyle: Deserializer = (name, values, schema, explode = false) => {
+  if (values[name] === undefined) return undefined;
   if (!(values[name] as string).startsWith(';')) throw new Error('Matrix serialization style requires parameter to be prefixed with ";"');
   const value = (values[name] as string).slice(1);
   const primitive = (text: string) => {

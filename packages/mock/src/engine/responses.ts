@@ -7,7 +7,7 @@ import { compileSchema, normaliseSchema, violationsOf, type JsonSchema, type Vio
  * Which documented response a request gets, and what it holds, as Prism 5.12 decides it
  * (prism-http `mocker`: its negotiator, payload generators and output validation): the lowest
  * 2xx (or `Prefer: code=`), the first example (or `Prefer: example=`), the content the Accept
- * header allows; for a request that breaks the spec its 422 or 400 (here 400 first, see
+ * header allows; for a request that breaks the spec its 422 or 400 (400 first where both are documented, see
  * `invalidCodes`), for missing credentials its 401. Unlike Prism, a static answer, with the
  * violations of its own validation against the spec, is built once and then reused.
  */
@@ -175,17 +175,23 @@ function forValidRequest(operation: IHttpOperation, preferences: Preferences, dy
 }
 
 /**
- * The statuses a request that breaks the spec is answered with, in order. Prism tries 422 before
- * 400; in these contracts 400 is the documents' bad request and 422 the reuse of an
- * Idempotency-Key with another request (specs/shared/responses/IdempotencyKeyReused.yaml), so
- * 400 comes first. No operation documented both before that response was added, so no answer
- * changed.
+ * The statuses a request that breaks the spec is answered with, in order: Prism's (422 before
+ * 400), except where an operation documents both 400 and 422 themselves. There 400 is the
+ * documents' bad request and 422 something else: in these contracts the reuse of an
+ * Idempotency-Key with another request (specs/shared/responses/IdempotencyKeyReused.yaml), which
+ * a malformed request is not. No operation documented both before that response was added, so no
+ * answer changed.
  */
-const invalidCodes: Record<InvalidKind, number[]> = { security: [401], 'media-type': [415, 400, 422], other: [400, 422] };
+function invalidCodes(operation: IHttpOperation, kind: InvalidKind): number[] {
+  if (kind === 'security') return [401];
+  const documents = (code: string) => operation.responses.some((response) => response.code === code);
+  const order = documents('400') && documents('422') ? [400, 422] : [422, 400];
+  return kind === 'media-type' ? [415, ...order] : order;
+}
 
 /** An invalid request's documented response, or undefined when the operation documents none of its statuses. */
 function forInvalidRequest(operation: IHttpOperation, kind: InvalidKind, preferences: Preferences): Negotiated | MockProblem | undefined {
-  const codes = invalidCodes[kind];
+  const codes = invalidCodes(operation, kind);
   const exampleKey = preferences.code !== undefined && codes.includes(preferences.code) ? preferences.exampleKey : undefined;
   let response: IHttpOperationResponse | undefined;
   for (const code of codes) if ((response = byStatus(operation.responses, code))) break;
@@ -335,7 +341,7 @@ export function compileResponses(operation: IHttpOperation, dynamicGenerator: ((
       return settle(key, () => forValidRequest(operation, preferences, dynamic), preferences, () => new Error('unreachable'));
     },
     forInvalid(kind, preferences, violations) {
-      const exampleKey = preferences.code !== undefined && invalidCodes[kind].includes(preferences.code) ? (preferences.exampleKey ?? '') : '';
+      const exampleKey = preferences.code !== undefined && invalidCodes(operation, kind).includes(preferences.code) ? (preferences.exampleKey ?? '') : '';
       const key = `invalid|${kind}|${exampleKey}`;
       // Without a documented status for it, Prism generates a problem from the violations: not cached.
       return settle(key, () => forInvalidRequest(operation, kind, preferences), preferences, () => problemForViolations(violations));
