@@ -1,6 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { listApis, specEntry } from '../src/apis.ts';
@@ -15,9 +17,24 @@ describe('bundle', () => {
     await writeBundles(second);
     const files = readdirSync(first).sort();
     expect(files).toEqual(readdirSync(second).sort());
-    expect(files).toHaveLength(listApis().length * 2 + 1);
+    // Per API its JSON and YAML bundle; then the manifest and the documents module (ESM, CJS and
+    // their declarations) that holds every bundle for code without file access.
+    const expected = [...listApis().flatMap((api) => [`${api}.json`, `${api}.yaml`]), 'manifest.json', 'documents.js', 'documents.cjs', 'documents.d.ts', 'documents.d.cts'];
+    expect(files).toEqual(expected.sort());
     for (const file of files) {
       expect(readFileSync(join(second, file)), file).toEqual(readFileSync(join(first, file)));
+    }
+  });
+
+  it('writes a documents module whose ESM and CJS objects are the JSON bundles, API by API', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'bundle-documents-'));
+    await writeBundles(outDir);
+    const esm = (await import(pathToFileURL(join(outDir, 'documents.js')).href)) as { bundledDocuments: Record<string, unknown> };
+    const cjs = createRequire(import.meta.url)(join(outDir, 'documents.cjs')) as { bundledDocuments: Record<string, unknown> };
+    for (const module of [esm, cjs]) {
+      expect(Object.keys(module.bundledDocuments)).toEqual(listApis());
+      for (const api of listApis()) expect(module.bundledDocuments[api], api).toEqual(JSON.parse(readFileSync(join(outDir, `${api}.json`), 'utf8')));
+      expect(Object.isFrozen(module.bundledDocuments)).toBe(true);
     }
   });
 
