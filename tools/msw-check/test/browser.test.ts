@@ -48,10 +48,18 @@ it('runs start, three wrong PINs into 429 and an Idempotency-Key replay in chrom
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
   page.on('pageerror', (error) => errors.push(error.message));
   // Every request of the page and its worker: those the worker answered are the sandbox's; anything else must stay on loopback.
+  // Each check is kept and awaited before the context closes: a response read after it closed
+  // rejects ("Worker closed", the worker's own requests).
   const outside: string[] = [];
-  context.on('requestfinished', async (request) => {
-    const response = await request.response();
-    if (!request.url().startsWith(origin) && !response?.fromServiceWorker()) outside.push(request.url());
+  const inspected: Promise<void>[] = [];
+  context.on('requestfinished', (request) => {
+    if (request.url().startsWith(origin)) return;
+    inspected.push(
+      request.response().then(
+        (response) => void (response?.fromServiceWorker() || outside.push(request.url())),
+        (error: Error) => void outside.push(`${request.url()} (its response could not be read: ${error.message})`),
+      ),
+    );
   });
   context.on('requestfailed', (request) => !request.url().startsWith(origin) && outside.push(`${request.url()} (failed)`));
   await page.goto(`${origin}/`);
@@ -68,6 +76,7 @@ it('runs start, three wrong PINs into 429 and an Idempotency-Key replay in chrom
   expect(outcome.pinStatuses).toEqual([400, 400, 400, 429]);
   expect(outcome.replayed).toEqual({ sameId: true, header: 'true' });
   expect(outcome.startsInJournal).toBe(2);
+  await Promise.all(inspected);
   expect(outside).toEqual([]);
   // Chromium logs each 4xx answer a page fetched as a console error of its own: the three wrong
   // PINs and the 429 the flow expects, and nothing else.
