@@ -1,3 +1,4 @@
+import { discardBody } from '@carrier-api/runtime';
 import type { CredentialSource } from './credentials.js';
 
 /** One request of a check, before credentials and encoding. */
@@ -61,7 +62,7 @@ export function createSender(options: SenderOptions): Sender {
     let attempt = await sendOnce();
     // At most one retry: a token of ours the server refused although it was fresh here (clock skew).
     if (attempt.response.status === 401 && auth === 'given' && options.credentials.refused(attempt.credentials)) {
-      await attempt.response.body?.cancel();
+      discardBody(attempt.response.body);
       attempt = await sendOnce();
     }
     const text = await attempt.response.text();

@@ -4,7 +4,7 @@ import { withinCallLimits } from './call-limits.js';
 import { CarrierAbortError, CarrierNetworkError, CarrierParseError, CarrierTimeoutError, CarrierValidationError, type CarrierError, type RequestContext } from './errors.js';
 import { isLightRequest } from './light-request.js';
 import { errorFromResponse } from './result.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, cloneSettled, isSettled, setSettledClone, settleResponse, type ResponseValidator } from './read-response.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, cloneSettled, discardBody, isSettled, setSettledClone, settleResponse, type ResponseValidator } from './read-response.js';
 import { redactHeaders, redactText } from './redact.js';
 import { assertRequestReference, generateRequestReference } from './request-reference.js';
 import { backoffDelay, isSafeToRetry, parseRetryAfter, resolveRetryPolicy, type RetryOptions } from './retry.js';
@@ -469,7 +469,7 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
       // once more is safe even for a payment without an idempotency key.
       if (response.status === 401 && !renewedAuth && auth.renewAfterUnauthorized(lowerAuthHeaders(attemptHeaders))) {
         renewedAuth = true;
-        await response.body?.cancel();
+        discardBody(response.body);
         continue;
       }
       if (retryable && policy.retryOnStatuses.includes(response.status)) {
@@ -479,7 +479,7 @@ export function createCarrierFetch(options: CarrierFetchOptions): CarrierFetch {
           context.requestId = readRequestId(response.headers);
           if (onEvent) emit({ ...eventBase(attemptStarted), type: 'retry', status: response.status, delayMs: delay, reason });
           policy.onRetry?.({ operationId: context.operationId, attempt: context.attempts, delayMs: delay, reason });
-          await response.body?.cancel();
+          discardBody(response.body);
           await wait(delay, attemptStarted);
           continue;
         }

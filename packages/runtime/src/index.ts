@@ -9,7 +9,7 @@ export {
   type CarrierFetchOptions,
   type ClientOptions,
 } from './carrier-fetch.js';
-export { DEFAULT_MAX_RESPONSE_BYTES, type ResponseValidator } from './read-response.js';
+export { DEFAULT_MAX_RESPONSE_BYTES, discardBody, type ResponseValidator } from './read-response.js';
 export { createLightRequests, isLightRequest, type LightRequest } from './light-request.js';
 export { REDACTED, redactHeaders, redactText, redactValue } from './redact.js';
 export { TokenManager, type TokenManagerOptions } from './token-manager.js';
