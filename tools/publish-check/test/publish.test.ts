@@ -77,6 +77,11 @@ function run(command: string, args: string[], options: ExecFileSyncOptions & { t
   }
 }
 
+/** The consumer's vitest runs as its own: none of this run's VITEST* variables (worker ids, mode) leak into it. */
+function consumerVitestEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('VITEST') && name !== 'NODE_ENV')), CI: '1' };
+}
+
 afterAll(() => {
   verdaccio?.kill('SIGTERM');
 });
@@ -96,7 +101,7 @@ describe('a release to a local registry', () => {
     }
   }, 300_000);
 
-  it('installs into a project outside the workspace, compiles strictly as ESM and CJS, and calls the mock', () => {
+  it('installs into a project outside the workspace, compiles strictly as ESM and CJS, calls the mock, and runs a vitest file on the MSW sandbox', () => {
     const consumer = join(work, 'consumer');
     cpSync(join(import.meta.dirname, '..', 'consumer'), consumer, { recursive: true });
     writeFileSync(join(consumer, '.npmrc'), `@carrier-api:registry=${registry}\n`);
@@ -111,5 +116,11 @@ describe('a release to a local registry', () => {
     expect(JSON.parse(esm)).toEqual({ module: 'esm', transactionStatus: 'COMPLETED', amtCharged: 1, refused: 403 });
     const cjs = run('node', ['dist/cjs.cjs'], { cwd: consumer, timeout: 60_000 });
     expect(JSON.parse(cjs)).toEqual({ module: 'cjs', transactionType: 'CHARGE', amtCharged: 1 });
+
+    // The sandbox in-process: the consumer's own vitest with msw from the registry and
+    // @carrier-api/mock/msw from the tarball (test/payments.msw.test.ts), no port.
+    const vitest = run('npx', ['vitest', 'run', '--reporter=verbose', '--no-color'], { cwd: consumer, env: consumerVitestEnv(env), timeout: 120_000 });
+    expect(vitest).toContain('charges once per Idempotency-Key, and three wrong PINs use the PIN up');
+    expect(vitest).toMatch(/Tests\s+2 passed \(2\)/);
   }, 600_000);
 });
