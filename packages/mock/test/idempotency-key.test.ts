@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type RunningMock } from '../src/index.js';
+import { fingerprintTextLimit } from '../src/sandbox/sandbox.js';
 import { startTestRedis, type TestRedis } from './support/redis.js';
 import { sandboxClient, untilInFlight } from './support/sandbox.js';
 
@@ -27,6 +28,8 @@ interface Row {
   outcome: 'replay' | 'reused';
 }
 
+/** A start with a field long enough that its fingerprint is a digest; `last` is its final character. */
+const long = (last: string) => ({ ...start, note: `${'x'.repeat(fingerprintTextLimit)}${last}` });
 const pin = (value: string): Step => ({ operationId: 'submitPin', body: { pin: value }, params: ({ transactionId }) => ({ transactionId }) });
 const rows: Row[] = [
   { name: 'the same start again', first: { operationId: 'startTransaction', body: start }, second: { operationId: 'startTransaction', body: start }, outcome: 'replay' },
@@ -45,6 +48,10 @@ const rows: Row[] = [
   { name: 'the same start with one more field', first: { operationId: 'startTransaction', body: start }, second: { operationId: 'startTransaction', body: { ...start, wap: true } }, outcome: 'reused' },
   { name: 'a wrong PIN, then the right PIN under its key', first: pin('0000'), second: pin('1234'), outcome: 'reused' },
   { name: 'the same wrong PIN again', first: pin('0000'), second: pin('0000'), outcome: 'replay' },
+  // Past fingerprintTextLimit a request is compared by its SHA-256 digest, not its text.
+  { name: 'the same long start again (compared by digest)', first: { operationId: 'startTransaction', body: long('a') }, second: { operationId: 'startTransaction', body: long('a') }, outcome: 'replay' },
+  { name: 'a long start differing in its last character (compared by digest)', first: { operationId: 'startTransaction', body: long('a') }, second: { operationId: 'startTransaction', body: long('b') }, outcome: 'reused' },
+  { name: 'a short start, then a long one under its key', first: { operationId: 'startTransaction', body: start }, second: { operationId: 'startTransaction', body: long('a') }, outcome: 'reused' },
 ];
 
 const stores: Array<{ name: string; start: () => Promise<{ mock: RunningMock; stop: () => Promise<void> }> }> = [

@@ -67,4 +67,5 @@ console.table([
   { server: 'prism mock (same bundle)', 'req/s': prism.requestsPerSecond.toFixed(0), 'p50 ms': prism.p50Ms, 'p99 ms': prism.p99Ms, non2xx: prism.non2xx },
 ]);
 await (await import('./sandbox-throughput.ts')).printSandboxThroughput();
+await (await import('./in-process-latency.ts')).printInProcessLatency();
 await (await import('./spec-review-time.ts')).printSpecReviewTime();

@@ -22,7 +22,7 @@ export interface SandboxThroughputRow {
 }
 
 /** Starts `carrier-mock centili-payments` with `args`; resolves with its URL once it printed it (bounded: 30 s). */
-function startInstance(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+export function startInstance(args: string[]): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [bin, 'centili-payments', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -44,7 +44,7 @@ function startInstance(args: string[]): Promise<{ url: string; child: ChildProce
   });
 }
 
-async function stopInstance(child: ChildProcess): Promise<void> {
+export async function stopInstance(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.pid === undefined) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   process.kill(child.pid, 'SIGTERM');

@@ -27,16 +27,22 @@ type IdempotencyRecord = { state: 'running'; fingerprint: string } | { state: 'd
 /**
  * What makes two requests under one key "the same request": query and body, as values (JSON key
  * order and number spelling aside; a form by its decoded fields, in order of name). Method,
- * operation and path are already part of the key's slot. A SHA-256 digest, so that a 10 MB body
- * does not sit in the store twice.
+ * operation and path are already part of the key's slot. Up to {@link fingerprintTextLimit}
+ * characters the canonical text itself (`=` and the text); longer, its SHA-256 digest (`sha256:`
+ * and hex), so that a 10 MB body does not sit in the store twice. The two forms cannot be equal,
+ * and the usual request (a few fields) skips Web Crypto's trip through the thread pool.
  */
 export async function requestFingerprint(request: Pick<PreparedRequest, 'query' | 'body' | 'headers'>): Promise<string> {
   const contentType = String(request.headers['content-type'] ?? '');
   const body = typeof request.body === 'string' && contentType.includes('application/x-www-form-urlencoded') ? [...new URLSearchParams(request.body)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : request.body;
   const text = canonicalJson({ query: request.query, body: body ?? null });
+  if (text.length <= fingerprintTextLimit) return `=${text}`;
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `sha256:${[...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }
+
+/** Characters of canonical text kept as the fingerprint itself; a longer request is digested. */
+export const fingerprintTextLimit = 512;
 
 /** JSON with every object's keys sorted, so that equal values give equal text. */
 function canonicalJson(value: unknown): string {
@@ -90,6 +96,13 @@ export function createSandboxLayer(
   const hasTokenEndpoint = behaviour.rules.createToken !== undefined;
   const seedNow = async (): Promise<SandboxSeed> => ({ ...behaviour.defaultSeed, ...shared.seed, ...((await store.get<SandboxSeed>('admin:seed')) ?? {}) });
 
+  /** Entries journaled as their request started, until it is answered; bounded, oldest dropped (a request whose handling threw is never answered). */
+  const journaling = new Map<string, JournalEntry>();
+  const remember = (entry: JournalEntry) => {
+    if (journaling.size >= 1024) journaling.delete(journaling.keys().next().value!);
+    journaling.set(entry.id, entry);
+  };
+
   const control: SandboxControl = {
     async requests(filter = {}) {
       const ids = await store.list<string>('journal');
@@ -103,10 +116,12 @@ export function createSandboxLayer(
       );
     },
     async clearRequests() {
+      journaling.clear();
       await store.deletePrefix('journal');
     },
     async reset() {
       // Everything of this API: state, journal, faults, admin seed; then the seed of the options is in force again.
+      journaling.clear();
       await store.deletePrefix('');
       // A shared realm's tokens are forgotten too: a reset sandbox has issued nothing.
       if (tokens !== store) await tokens.deletePrefix('');
@@ -245,17 +260,25 @@ export function createSandboxLayer(
   }
 
   async function recordInStore(entry: { id: string; method: string; path: string; operationId?: string; headers: MockRequest['headers']; body: unknown; status: number | null }): Promise<void> {
-    const journal: JournalEntry = {
-      id: entry.id,
-      time: new Date(clock()).toISOString(),
-      method: entry.method,
-      path: entry.path,
-      operationId: entry.operationId,
-      status: entry.status,
-      headers: maskHeaders(entry.headers),
-      body: maskBody(entry.body),
-    };
-    const existing = await store.get<JournalEntry>(`journal:${entry.id}`);
+    // The answered write of a request this instance journaled as it started reuses that entry's
+    // time and masked headers and body (masking twice, and reading the entry back, cost each
+    // request twice over); anything else is read from the store.
+    const started = journaling.get(entry.id);
+    journaling.delete(entry.id);
+    const journal: JournalEntry = started
+      ? { ...started, status: entry.status }
+      : {
+          id: entry.id,
+          time: new Date(clock()).toISOString(),
+          method: entry.method,
+          path: entry.path,
+          operationId: entry.operationId,
+          status: entry.status,
+          headers: maskHeaders(entry.headers),
+          body: maskBody(entry.body),
+        };
+    const existing = started ?? (await store.get<JournalEntry>(`journal:${entry.id}`));
+    if (entry.status === null && !started) remember(journal);
     if (existing) journal.time = existing.time;
     else {
       // The journal keeps the last `journalLimit` requests: a long-running sandbox does not grow without bound.
