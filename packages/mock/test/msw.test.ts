@@ -172,7 +172,8 @@ describe('createSandboxHandlers() isolation, options and sockets', () => {
     server.listen({ onUnhandledRequest: 'error' });
     const token = await login();
     expect((await call(`${centili}/auth/transactions`, token, { method: 'POST', json: start })).status).toBe(200);
-    expect(await portsInUse()).toEqual(listening);
+    // At most as many as before: a server an earlier test closed may still be going away.
+    expect(await portsInUse()).toBeLessThanOrEqual(listening);
     server.close();
     const after = process.getActiveResourcesInfo();
     for (const kind of ['TCPServerWrap', 'Timeout']) expect(count(after, kind), kind).toBeLessThanOrEqual(count(before, kind));
