@@ -31,7 +31,9 @@ beforeEach(async () => {
 
 const credentialsFor = (api: string): ContractCredentials => (api.startsWith('mtn-') ? { apiKey } : { username: 'merchant', password: 's3cret', clientId: 'contract' });
 const failures = (report: ContractReport) => report.results.filter((result) => result.outcome === 'failed').map((result) => formatReport({ ...report, results: [result] }, 'pretty'));
-const outcomes = (report: ContractReport) => report.results.map((result) => `${result.id} ${result.outcome} ${result.status}`).sort();
+// The last status of each check too, but for the in-flight ones: the same key twice at once gets
+// 409 or one answer, whichever the scheduling gives (both pass).
+const outcomes = (report: ContractReport) => report.results.map((result) => `${result.id} ${result.outcome}${result.id.endsWith('/in-flight') ? '' : ` ${result.status}`}`).sort();
 
 describe('the contract tests through the MSW sandbox', () => {
   it.each(listBundledApis().map((api) => api.name))('%s: 0 failures and the same checks per kind as over HTTP', async (api) => {
@@ -47,9 +49,10 @@ describe('the contract tests through the MSW sandbox', () => {
     // Token requests aside: in-process, the Centili APIs share the one token endpoint of
     // api.centili.com (as the vendor's do), so they are journaled under the API serving it.
     const tokenPath = new URL(overHttp.tokenUrl(api)).pathname;
-    // Ids are random per server: an entry is its method, operation (or path) and status.
-    const lines = (journal: Array<{ method: string; path: string; operationId?: string; status: number | null }>) =>
-      journal.filter((entry) => entry.path.split('?')[0] !== tokenPath).map((entry) => `${entry.method} ${entry.operationId ?? entry.path} ${entry.status}`).sort();
+    // Ids are random per server, and an in-flight pair's statuses depend on scheduling: an entry
+    // is its method and operation (or path).
+    const lines = (journal: Array<{ method: string; path: string; operationId?: string }>) =>
+      journal.filter((entry) => entry.path.split('?')[0] !== tokenPath).map((entry) => `${entry.method} ${entry.operationId ?? entry.path}`).sort();
     const inProcessJournal = lines(await inProcess.requests({ api }));
     expect(inProcessJournal.length).toBeGreaterThan(0);
     expect(inProcessJournal).toEqual(lines(await overHttp.requests(api)));
