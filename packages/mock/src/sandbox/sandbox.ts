@@ -332,14 +332,32 @@ function faultAnswer(request: PreparedRequest, status: number, error: RuleContex
   return error(status, `Fault injected: ${status} for ${request.operationId}`);
 }
 
-function faultProblem(spec: FaultSpec, operationIds: Set<string | undefined>): string | undefined {
-  if (typeof spec !== 'object' || spec === null) return 'A fault is a JSON object: {"operationId": "...", "status" | "delayMs" | "drop", "times"?}.';
-  if (typeof spec.operationId !== 'string' || !operationIds.has(spec.operationId)) return `"operationId" must be one of ${[...operationIds].join(', ')}; got ${JSON.stringify(spec.operationId)}.`;
-  if (spec.status === undefined && spec.delayMs === undefined && spec.drop === undefined) return 'A fault needs "status", "delayMs" or "drop".';
-  if (spec.status !== undefined && (!Number.isInteger(spec.status) || spec.status < 100 || spec.status > 599)) return '"status" must be an HTTP status from 100 to 599.';
-  if (spec.delayMs !== undefined && (!Number.isInteger(spec.delayMs) || spec.delayMs < 0 || spec.delayMs > 600_000)) return '"delayMs" must be an integer from 0 to 600000 (milliseconds).';
-  if (spec.drop !== undefined && spec.drop !== 'before' && spec.drop !== 'after') return '"drop" must be "before" or "after".';
-  if (spec.times !== undefined && (!Number.isInteger(spec.times) || spec.times < 1)) return '"times" must be a positive integer.';
+const faultFields = ['operationId', 'status', 'delayMs', 'drop', 'times'] as const;
+/** The longest `delayMs` a fault may ask for: 10 minutes (the running claim of an Idempotency-Key outlives it). */
+export const maxFaultDelayMs = 600_000;
+
+/**
+ * Why a fault cannot be installed, naming the field and the rule; undefined when it can. A fault
+ * is validated like an API request, whole, before anything is stored: one that would break the
+ * exchange instead of answering it (a 1xx status, RFC 9110 §15.2: an interim response, never the
+ * final one, so the client waits for good) is refused, not accepted and then broken.
+ */
+export function faultProblem(spec: unknown, operationIds: Set<string | undefined>): string | undefined {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) return 'A fault is a JSON object: {"operationId": "...", "status" | "delayMs" | "drop", "times"?}.';
+  const fault = spec as Record<string, unknown>;
+  const unknown = Object.keys(fault).filter((name) => !(faultFields as readonly string[]).includes(name));
+  if (unknown.length > 0) return `Unknown fault field ${unknown.map((name) => `"${name}"`).join(', ')}; the fields are ${faultFields.join(', ')}.`;
+  if (typeof fault.operationId !== 'string' || !operationIds.has(fault.operationId)) return `"operationId" must be one of ${[...operationIds].join(', ')}; got ${JSON.stringify(fault.operationId)}.`;
+  if (fault.status === undefined && fault.delayMs === undefined && fault.drop === undefined) return 'A fault needs "status", "delayMs" or "drop".';
+  if (fault.status !== undefined && (!Number.isInteger(fault.status) || (fault.status as number) < 200 || (fault.status as number) > 599)) {
+    return `"status" must be an integer from 200 to 599, a final answer (a 1xx is an interim response, RFC 9110 §15.2); got ${JSON.stringify(fault.status)}.`;
+  }
+  if (fault.delayMs !== undefined && (!Number.isInteger(fault.delayMs) || (fault.delayMs as number) < 0 || (fault.delayMs as number) > maxFaultDelayMs)) {
+    return `"delayMs" must be an integer from 0 to ${maxFaultDelayMs} (milliseconds); got ${JSON.stringify(fault.delayMs)}.`;
+  }
+  if (fault.drop !== undefined && fault.drop !== 'before' && fault.drop !== 'after') return `"drop" must be "before" or "after"; got ${JSON.stringify(fault.drop)}.`;
+  if (fault.status !== undefined && fault.drop !== undefined) return '"status" and "drop" cannot be combined: a status fault answers, a drop closes the connection unanswered.';
+  if (fault.times !== undefined && (!Number.isInteger(fault.times) || (fault.times as number) < 1)) return `"times" must be a positive integer; got ${JSON.stringify(fault.times)}.`;
   return undefined;
 }
 
