@@ -271,7 +271,7 @@ export function createSandboxLayer(
           id: entry.id,
           time: new Date(clock()).toISOString(),
           method: entry.method,
-          path: entry.path,
+          path: maskPath(entry.path),
           operationId: entry.operationId,
           status: entry.status,
           headers: maskHeaders(entry.headers),
@@ -416,17 +416,42 @@ function maskHeaders(headers: MockRequest['headers']): Record<string, string> {
   return masked;
 }
 
-/** Secrets masked at any depth up to 32; deeper content is journaled as "[too deep]" (a 5000-deep array must not blow the stack). */
+/** Whether a field, header-less, names a secret: compared decoded and in any case (`Password`, `pass%77ord`). */
+const isSecretField = (name: string) => secretFields.has(name.toLowerCase());
+
+/**
+ * A URL-encoded form or query with the value of every secret field masked, the names compared
+ * after decoding (`pass%77ord=...` is `password`); undefined when it holds none, so that text
+ * that only looks like a form is kept byte for byte.
+ */
+function maskForm(text: string): string | undefined {
+  if (!text.includes('=')) return undefined;
+  const form = new URLSearchParams(text);
+  if (![...form.keys()].some(isSecretField)) return undefined;
+  const masked = new URLSearchParams();
+  for (const [name, value] of form) masked.append(name, isSecretField(name) ? mask : value);
+  return masked.toString();
+}
+
+/** A journaled path with the secrets of its query masked (`?access_token=...`). */
+function maskPath(path: string): string {
+  const at = path.indexOf('?');
+  if (at === -1) return path;
+  const query = maskForm(path.slice(at + 1));
+  return query === undefined ? path : `${path.slice(0, at)}?${query}`;
+}
+
+/**
+ * Secrets masked at any depth up to 32, names compared decoded and in any case: JSON fields, and
+ * a text body read as a form; deeper content is journaled as "[too deep]" (a 5000-deep array
+ * must not blow the stack).
+ */
 function maskBody(body: unknown, depth = 0): unknown {
   if (depth > 32) return '[too deep]';
-  if (typeof body === 'string' && /(^|&)(password|refresh_token|client_secret)=/.test(body)) {
-    const form = new URLSearchParams(body);
-    for (const name of secretFields) if (form.has(name)) form.set(name, mask);
-    return form.toString();
-  }
+  if (typeof body === 'string') return maskForm(body) ?? body;
   if (Array.isArray(body)) return body.map((item) => maskBody(item, depth + 1));
   if (typeof body === 'object' && body !== null) {
-    return Object.fromEntries(Object.entries(body).map(([name, value]) => [name, secretFields.has(name) ? mask : maskBody(value, depth + 1)]));
+    return Object.fromEntries(Object.entries(body).map(([name, value]) => [name, isSecretField(name) ? mask : maskBody(value, depth + 1)]));
   }
   return body;
 }

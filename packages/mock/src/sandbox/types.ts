@@ -87,7 +87,7 @@ export interface FaultSpec {
   times?: number;
 }
 
-/** One request in the journal. Secrets (Authorization, X-API-Key, token, password, refresh_token, pin) are masked. */
+/** One request in the journal. Secrets (Authorization, X-API-Key, Cookie and token headers; password, refresh_token, client_secret, access_token and pin fields, their names compared decoded and in any case, in the body and the query) are masked. */
 export interface JournalEntry {
   id: string;
   /** ISO 8601, when it arrived. */
