@@ -11,7 +11,7 @@ export {
 } from './carrier-fetch.js';
 export { DEFAULT_MAX_RESPONSE_BYTES, discardBody, type ResponseValidator } from './read-response.js';
 export { createLightRequests, isLightRequest, type LightRequest } from './light-request.js';
-export { REDACTED, redactHeaders, redactText, redactValue } from './redact.js';
+export { MIN_SECRET_LENGTH_ANYWHERE, REDACTED, redactHeaders, redactText, redactValue } from './redact.js';
 export { TokenManager, type TokenManagerOptions } from './token-manager.js';
 export { createAuthProvider, type ApiKeyAuth, type AuthProvider, type OAuth2Auth } from './auth.js';
 export { createOperationMatcher, type ApiDefinition, type OperationDefinition } from './api-definition.js';

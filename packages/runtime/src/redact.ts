@@ -14,8 +14,21 @@ export function variants(secret: string): string[] {
 }
 
 /**
- * Replaces every occurrence of each secret (in any of its encoded forms) in `text` by
- * `[REDACTED]`. Longer secrets first, so that a secret containing another is masked whole.
+ * Secrets this long or longer are masked wherever they occur. A shorter one is masked only where
+ * it stands alone, not inside a word: with a one-letter token, masking by value alone turned
+ * `releaseTransaction` into `releaseTransac[REDACTED]ion` and `Bad Request` into
+ * `Bad Reques[REDACTED]`. Fields and headers that hold credentials are masked by position,
+ * whatever their length ({@link redactValue}, {@link redactHeaders}).
+ */
+export const MIN_SECRET_LENGTH_ANYWHERE = 8;
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Replaces each secret (in any of its encoded forms) in `text` by `[REDACTED]`: everywhere when
+ * it is at least {@link MIN_SECRET_LENGTH_ANYWHERE} characters, else only where no letter or
+ * digit touches it on either side (`Bearer t`, `"t"`, `password=t&`). Longer secrets first, so
+ * that a secret containing another is masked whole.
  *
  * @param text - Any string: a message, a stack, a header value.
  * @param secrets - The secrets to mask; empty strings are ignored.
@@ -25,19 +38,28 @@ export function redactText(text: string, secrets: readonly string[]): string {
   if (secrets.length === 0 || text.length === 0) return text;
   let result = text;
   const forms = secrets.flatMap(variants).sort((a, b) => b.length - a.length);
-  for (const form of forms) if (result.includes(form)) result = result.split(form).join(REDACTED);
+  for (const form of forms) {
+    if (!result.includes(form)) continue;
+    result = form.length >= MIN_SECRET_LENGTH_ANYWHERE ? result.split(form).join(REDACTED) : result.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(form)}(?![\\p{L}\\p{N}])`, 'gu'), REDACTED);
+  }
   return result;
 }
 
+/** Body fields whose values are credentials, whatever they hold (compared in lower case). */
+const credentialFields = new Set(['password', 'access_token', 'refresh_token', 'id_token', 'client_secret', 'api_key', 'apikey', 'x-api-key', 'token', 'pin']);
+
 /**
- * A deep copy of `value` whose strings (keys included) have every secret masked. Plain data only
+ * A deep copy of `value` whose strings (keys included) have every secret masked, and whose
+ * credential fields (`password`, `access_token`, `refresh_token`, `client_secret`, `pin`...)
+ * are masked by position whatever they hold. Plain data only
  * (what JSON.parse gives); anything else is turned into its redacted string form. Bounded depth.
  *
  * @param value - A parsed body, or any value a server sent back.
  * @param secrets - The secrets to mask.
  */
 export function redactValue<T>(value: T, secrets: readonly string[], depth = 0): T {
-  if (secrets.length === 0) return value;
+  // With no secrets in play, only the credential fields (by position) can need masking.
+  if (secrets.length === 0 && (typeof value !== 'object' || value === null)) return value;
   if (typeof value === 'string') return redactText(value, secrets) as T;
   if (value === null || typeof value !== 'object') return value;
   if (depth > 32) return REDACTED as T;
@@ -45,7 +67,7 @@ export function redactValue<T>(value: T, secrets: readonly string[], depth = 0):
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return redactText(String(value), secrets) as T;
   const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) copy[redactText(key, secrets)] = redactValue(item, secrets, depth + 1);
+  for (const [key, item] of Object.entries(value)) copy[redactText(key, secrets)] = credentialFields.has(key.toLowerCase()) && typeof item === 'string' && item !== '' ? REDACTED : redactValue(item, secrets, depth + 1);
   return copy as T;
 }
 
