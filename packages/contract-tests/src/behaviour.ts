@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ContractCase, ContractSuite } from './cases.js';
 import type { ContractFailure } from './check.js';
 import { acceptedCredentials } from './credentials.js';
-import { evaluate, sameAnswer, type Answer, type OutgoingRequest, type Sender } from './http.js';
+import { deepEqual, evaluate, sameAnswer, type Answer, type OutgoingRequest, type Sender } from './http.js';
 
 /** What a check is about: the answer's shape, a flow of requests, idempotency keys, credentials, or a documented error. */
 export type CheckKind = 'shape' | 'flow' | 'idempotency' | 'auth' | 'negative';
@@ -22,6 +22,19 @@ export class CheckFailed extends Error {
     readonly status?: number,
   ) {
     super(failures.map((failure) => failure.message).join('; '));
+  }
+}
+
+/**
+ * Thrown by a check that ran and found the server's answers cannot decide it (a new key got the
+ * very answer of the first, and nothing in it tells a replay from a new execution): the check is
+ * reported skipped with the reason, never passed and never failed.
+ */
+export class CheckSkipped extends Error {
+  override readonly name = 'CheckSkipped';
+  /** @param reason - Why the answers cannot decide the check. */
+  constructor(readonly reason: string) {
+    super(reason);
   }
 }
 
@@ -91,6 +104,8 @@ export function deriveChecks(document: object, suite: ContractSuite): BehaviourC
   const byId = new Map(operations.map((operation) => [operation.operationId, operation]));
   const responses = (operation: Operation) => Object.fromEntries(Object.entries(operation.raw.responses ?? {}).map(([status, response]) => [status, resolve(spec, response) as NonNullable<Operation['raw']['responses']>[string]]));
   const links = linkedParameters(operations, (operation) => responses(operation));
+  /** The body values an operation's answer hands on through its links (`$response.body#/transactionId`): what it creates. */
+  const identityExpressions = (operation: Operation) => [...new Set(links.filter((link) => link.source === operation && link.expression.startsWith('$response.body#/')).map((link) => link.expression))];
   const firstPositive = (operationId: string) => suite.cases.find((c) => c.operationId === operationId && c.kind === 'positive');
   const parameterOf = (operation: Operation, name: string) => (operation.raw.parameters ?? []).map((p) => resolve(spec, p) as { name: string; in: string }).find((p) => p.name === name);
   const declaresKey = (operation: Operation) => (operation.raw.parameters ?? []).some((p) => (resolve(spec, p) as { name: string; in: string }).name === 'Idempotency-Key');
@@ -314,12 +329,29 @@ export function deriveChecks(document: object, suite: ContractSuite): BehaviourC
           return (await context.expect('the right PIN under a new key', operation.operationId, request(randomUUID(), right(context)), ['200'])).status;
         }
         const first = await context.expect('first', operation.operationId, request(randomUUID()), documented);
-        if (operation.method === 'get' && stateChanger && id) {
+        const changedState = operation.method === 'get' && stateChanger !== undefined && id !== undefined;
+        if (changedState) {
           await context.expect(`change: ${stateChanger.target.operationId}`, stateChanger.target.operationId, requestOf(stateChanger.target.operationId, { path: { [stateChanger.name]: id } }), ['200']);
-        } else if (operation.method === 'get') return first.status; // nothing to tell a new execution from a replay
+        } else if (operation.method === 'get') {
+          throw new CheckSkipped('a read with nothing to change its answer between the two keys: a replay and a new execution answer alike');
+        }
         const second = await context.expect('a new key', operation.operationId, request(randomUUID()), documented);
-        if (sameAnswer(first, second)) throw failed('new-key', '#/', `a new key got the very answer of the first key (${second.status} ${second.text.slice(0, 200)}): it was not executed anew`);
-        return second.status;
+        // Equal answers alone do not prove a replay (a deterministic release answers the same 200
+        // to a new key): only what tells the two apart decides.
+        if (second.headers.get('idempotent-replayed') === 'true') throw failed('new-key', '#/headers/Idempotent-Replayed', `a new key was answered as a replay (Idempotent-Replayed: true): it was not executed anew`);
+        // The ids the operation's answer hands on (its links, e.g. startTransaction's transactionId):
+        // a new execution creates a new one, a replay repeats it.
+        for (const expression of identityExpressions(operation)) {
+          const before = evaluate(expression, first);
+          const after = evaluate(expression, second);
+          if (before === undefined || after === undefined) continue;
+          if (deepEqual(before, after)) throw failed('new-key', `#${expression.replace(/^\$response\.body#?/, '')}`, `a new key got the id of the first key's answer (${expression} = ${JSON.stringify(after)}): it was not executed anew`);
+          return second.status;
+        }
+        if (!sameAnswer(first, second)) return second.status;
+        // A read whose state was changed in between must answer the new state: the same answer is a replay.
+        if (changedState) throw failed('new-key', '#/', `a new key got the very answer of the first key after ${stateChanger.target.operationId} changed the state (${second.text.slice(0, 200)}): it was not executed anew`);
+        throw new CheckSkipped(`a new key got the same ${second.status} answer as the first, and nothing in it (no id the operation creates, no Idempotent-Replayed header) tells a replay from a new execution`);
       },
     });
     add({

@@ -1,5 +1,5 @@
 export type { CaseInput, ContractCase, ContractSuite } from './cases.js';
-export { CheckFailed, checkKinds, deriveChecks, maxPinTries, type BehaviourCheck, type CheckContext, type CheckKind } from './behaviour.js';
+export { CheckFailed, CheckSkipped, checkKinds, deriveChecks, maxPinTries, type BehaviourCheck, type CheckContext, type CheckKind } from './behaviour.js';
 export { createResponseChecker, type ContractFailure } from './check.js';
 export { acceptedCredentials, ContractUsageError, type ContractCredentials, type CredentialKind } from './credentials.js';
 export { evaluate, type Answer, type OutgoingRequest, type Sender } from './http.js';

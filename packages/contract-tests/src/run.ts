@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CarrierAuthError } from '@carrier-api/runtime';
 import { loadBundledSpec } from '@carrier-api/specs';
-import { CheckFailed, checkKinds, deriveChecks, freshKey, kindOfCase, type CheckContext, type CheckKind } from './behaviour.js';
+import { CheckFailed, CheckSkipped, checkKinds, deriveChecks, freshKey, kindOfCase, type CheckContext, type CheckKind } from './behaviour.js';
 import type { ContractCase, ContractSuite } from './cases.js';
 import { createResponseChecker, type ContractFailure } from './check.js';
 import { createSender, evaluate, type Answer, type OutgoingRequest } from './http.js';
@@ -149,6 +149,7 @@ export async function runContractTests(options: RunContractTestsOptions): Promis
     try {
       status = await run();
     } catch (error) {
+      if (error instanceof CheckSkipped) return void results.push({ ...meta, outcome: 'skipped', skipReason: error.reason, status: undefined, durationMs: Math.round(performance.now() - started), failures: [] });
       failures =
         error instanceof CheckFailed
           ? error.failures

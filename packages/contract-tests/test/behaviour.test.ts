@@ -130,6 +130,34 @@ describe('deliberately broken servers: each is caught by the check meant for it,
     }
   });
 
+  // Issue 27, input 6: equal answers to two keys do not prove a replay. A correct server whose
+  // release is deterministic (a second release of the transaction answers the first's 200) is
+  // neither failed nor passed by the new-key check: skipped, saying why.
+  it('a correct server whose release answers a new key with the same 200 is not failed: new-key is skipped with the reason', async () => {
+    const released = new Map<string, string>();
+    const broken = await startBrokenServer(sandbox.urls['centili-payments']!, {
+      request: (request) => {
+        const done = request.method === 'POST' && /\/release$/.test(request.url) ? released.get(request.url) : undefined;
+        return done === undefined ? request : { status: 200, headers: { 'content-type': 'application/json' }, body: done };
+      },
+      response: (answer, request) => {
+        if (request.method === 'POST' && /\/release$/.test(request.url) && answer.status === 200) released.set(request.url, answer.body);
+        return answer;
+      },
+    });
+    try {
+      const report = await runContractTests({ api: 'centili-payments', baseUrl: broken.url, credentials: credentialsFor('centili-payments'), pin, filter: 'idempotency/releaseTransaction/' });
+      const outcome = Object.fromEntries(report.results.map((result) => [result.id, [result.outcome, result.skipReason]]));
+      expect(outcome['idempotency/releaseTransaction/replay']).toEqual(['passed', undefined]);
+      expect(outcome['idempotency/releaseTransaction/new-key']![0]).toBe('skipped');
+      expect(outcome['idempotency/releaseTransaction/new-key']![1]).toMatch(/nothing in it \(no id the operation creates, no Idempotent-Replayed header\) tells a replay from a new execution/);
+      expect(report.failed).toBe(0);
+      expect(formatReport(report, 'pretty')).toContain('- idempotency/releaseTransaction/new-key (skipped: a new key got the same 200 answer');
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('the missing field is named as such', async () => {
     const row = rows.find((candidate) => candidate.server === 'leaves out a required field')!;
     const broken = await startBrokenServer(sandbox.urls[row.api]!, row.breakage);
