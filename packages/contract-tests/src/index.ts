@@ -5,3 +5,4 @@ export { acceptedCredentials, ContractUsageError, type ContractCredentials, type
 export { evaluate, type Answer, type OutgoingRequest, type Sender } from './http.js';
 export { formatReport, type ReporterName } from './reporters.js';
 export { loadSuite, runContractTests, summarize, type CaseResult, type ContractReport, type KindCounts, type RunContractTestsOptions } from './run.js';
+export { capabilitySkip, readCapabilities, type ServerCapabilities } from './capabilities.js';

@@ -5,6 +5,7 @@ import { CarrierAuthError } from '@carrier-api/runtime';
 import { loadBundledSpec } from '@carrier-api/specs';
 import { CheckFailed, CheckSkipped, checkKinds, deriveChecks, freshKey, kindOfCase, type CheckContext, type CheckKind } from './behaviour.js';
 import type { ContractCase, ContractSuite } from './cases.js';
+import { capabilitySkip, readCapabilities } from './capabilities.js';
 import { createResponseChecker, type ContractFailure } from './check.js';
 import { createSender, evaluate, type Answer, type OutgoingRequest } from './http.js';
 import { acceptedCredentials, assertCredentialsFit, ContractUsageError, createCredentialSource, type ContractCredentials } from './credentials.js';
@@ -170,8 +171,11 @@ export async function runContractTests(options: RunContractTestsOptions): Promis
       return answer.status;
     });
   }
+  // A mock of ours says what it checks and keeps; a check it cannot be expected to honour is skipped, saying why.
+  const capabilities = behaviour.length > 0 ? await readCapabilities(send, options.api) : undefined;
   for (const check of behaviour) {
-    await record({ id: check.id, operationId: check.operationId, kind: check.kind, name: check.name, enforces: check.enforces }, skipReason(check.needsPin, check.changesState), () => check.run(context));
+    const skip = skipReason(check.needsPin, check.changesState) ?? capabilitySkip(check, capabilities, document);
+    await record({ id: check.id, operationId: check.operationId, kind: check.kind, name: check.name, enforces: check.enforces }, skip, () => check.run(context));
   }
   return summarize(options.api, baseUrl, results);
 }

@@ -47,10 +47,16 @@ describe('the generated suites against the Prism mock', () => {
 
 /**
  * A server that breaks the contract: it forwards to the mock, but turns `operatorCode` into a number in the
- * packages it returns and answers a request without credentials with 200.
+ * packages it returns and answers a request without credentials with 200. It is not one of our
+ * mocks: it states no capabilities (the mock's /__admin/ is not passed on), so every check runs.
  */
 async function startBrokenServer(upstream: string): Promise<{ url: string; server: Server }> {
   const server = createServer(async (req, res) => {
+    if (req.url!.startsWith('/__admin/')) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('not found');
+      return;
+    }
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => name !== 'host' && name !== 'content-length')) as Record<string, string>;
     if (!headers.authorization && req.url!.startsWith('/payments/')) headers.authorization = 'Bearer forged';
     const answer = await fetch(`${upstream}${req.url}`, { method: req.method, headers });

@@ -115,8 +115,10 @@ export function createSandboxHandlers(options: SandboxHandlersOptions = {}): San
     return http.all(pattern, async ({ request }) => {
       const mockRequest = await fromFetchRequest(request, basePath);
       const pathname = mockRequest.target.split('?')[0]!;
-      // The API with an operation at this path; an unknown path gets the first API's 404.
-      const api = apis.find((candidate) => candidate.responder.serves(pathname)) ?? apis[0]!;
+      // The API with an operation at this path; an unknown path gets the first API's 404. Several
+      // APIs share a host (api.centili.com): its /__admin/ answers for the one `?api=` names.
+      const named = pathname.startsWith('/__admin/') ? new URL(request.url).searchParams.get('api') : null;
+      const api = apis.find((candidate) => candidate.name === named) ?? apis.find((candidate) => candidate.responder.serves(pathname)) ?? apis[0]!;
       return toFetchResponse(api.responder, mockRequest);
     });
   });

@@ -61,6 +61,17 @@ describe('createSandboxHandlers() with msw/node', () => {
     expect(starts[0]!.headers.authorization).toBe('Bearer ***');
   });
 
+  it('answers /__admin/capabilities at a shared host for the API ?api= names', async () => {
+    // api.centili.com serves payments, data gifting and services: the path alone cannot tell which.
+    const names = ['centili-payments', 'centili-data-gifting', 'centili-services'].filter((api) => sandbox.baseUrls[api]?.includes(centili));
+    expect(names.length).toBeGreaterThan(1);
+    for (const api of names) {
+      const response = await fetch(`${centili}/__admin/capabilities?api=${api}`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ server: 'carrier-mock', mode: 'sandbox', api });
+    }
+  });
+
   it('takes a token of the shared Centili token endpoint on every Centili API', async () => {
     const token = await login();
     const packages = await call('https://capi.centili.com/payments/v3/services/packages?serviceKey=f31a355df6dad07e49ba474db7ff9b07&country=rs', token);
