@@ -45,6 +45,8 @@ export interface CheckContext {
   pin?: string;
   /** Sends `request` and checks its answer against the contract of `operationId` (status among `statuses`, documented headers, content type, body schema). @throws {CheckFailed} naming `step`. */
   expect(step: string, operationId: string, request: OutgoingRequest, statuses: string[]): Promise<Answer>;
+  /** Checks an answer already received against the contract of `operationId`, as `expect` does. @throws {CheckFailed} naming `step`. */
+  conforms(step: string, operationId: string, method: string, answer: Answer, statuses: string[]): void;
 }
 
 /** One behaviour check derived from the spec. */
@@ -354,6 +356,40 @@ export function deriveChecks(document: object, suite: ContractSuite): BehaviourC
         throw new CheckSkipped(`a new key got the same ${second.status} answer as the first, and nothing in it (no id the operation creates, no Idempotent-Replayed header) tells a replay from a new execution`);
       },
     });
+    // A key reused with another request (the spec's 422, specs/shared/responses/IdempotencyKeyReused.yaml):
+    // the other request is the right PIN after a wrong one, or another positive case's body.
+    const reused = responses(operation)['422'];
+    const firstBody = firstPositive(operation.operationId)!.request.body;
+    const otherBody = suite.cases.find((c) => c.operationId === operation.operationId && c.kind === 'positive' && isRecord(c.request.body) && !deepEqual(c.request.body, firstBody))?.request.body as Record<string, unknown> | undefined;
+    if (reused && (needsPin || otherBody)) {
+      add({
+        kind: 'idempotency', operationId: operation.operationId, slug: 'other-request', name: 'the same key with a different request gets the documented 422, and the key keeps its first answer',
+        enforces: `"422 | ${reused.description ?? 'Idempotency-Key reused'}" (x-inferred: IETF httpapi-idempotency-key-header §2.7); ${operation.pointer}/responses/422`,
+        changesState: true, needsPin,
+        run: async (context) => {
+          const key = randomUUID();
+          const { request } = await prepare(context);
+          const [before, other] = needsPin ? [wrong(context), right(context)] : [undefined, otherBody];
+          const first = await context.expect('first', operation.operationId, request(key, before), needsPin ? ['400'] : documented);
+          const answer = await context.send(request(key, other));
+          if (answer.status !== 422) {
+            const replayed = answer.headers.get('idempotent-replayed') === 'true' || sameAnswer(first, answer);
+            throw failed('other-request', '#/status', replayed
+              ? `the same key with a different request got the first request's ${first.status} as if it were a replay: a caller who reused the key by mistake believes the second request was carried out`
+              : `the same key with a different request got ${answer.status} ${answer.text.slice(0, 150)}, not the documented 422: it was executed under a key already used`);
+          }
+          context.conforms('the same key with a different request', operation.operationId, request(key).method, answer, ['422']);
+          // Nothing of the other request ran: the key still answers its first request as before.
+          const again = await context.expect('the first request again', operation.operationId, request(key, before), [...documented, '422']);
+          if (!sameAnswer(first, again)) throw failed('other-request', '#/', `after the refused reuse, the key's first request got ${again.status} ${again.text.slice(0, 150)}, not its original ${first.status}: the key lost its first answer`);
+          if (needsPin) {
+            // The right PIN was not used up under the reused key: it still confirms under a new one.
+            return (await context.expect('the right PIN under a new key', operation.operationId, request(randomUUID(), right(context)), ['200'])).status;
+          }
+          return answer.status;
+        },
+      });
+    }
     add({
       kind: 'idempotency', operationId: operation.operationId, slug: 'in-flight', name: 'the same key sent twice at once gets 409 or the same answer',
       enforces: `${keySentence}; ${operation.pointer}/responses/409`, changesState: true, needsPin,

@@ -133,9 +133,12 @@ export async function runContractTests(options: RunContractTestsOptions): Promis
     pin: options.pin,
     async expect(step, operationId, request, statuses) {
       const answer = await send(request);
-      const failures = answerFailures(operationId, request.method, statuses, answer);
-      if (failures.length > 0) throw new CheckFailed(failures.map((failure) => ({ ...failure, message: `${step} (${operationId} ${answer.status}): ${failure.message}` })), answer.status);
+      context.conforms(step, operationId, request.method, answer, statuses);
       return answer;
+    },
+    conforms(step, operationId, method, answer, statuses) {
+      const failures = answerFailures(operationId, method, statuses, answer);
+      if (failures.length > 0) throw new CheckFailed(failures.map((failure) => ({ ...failure, message: `${step} (${operationId} ${answer.status}): ${failure.message}` })), answer.status);
     },
   };
   const skipReason = (needsPin: boolean, changesState: boolean) =>

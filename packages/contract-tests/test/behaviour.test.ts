@@ -41,6 +41,9 @@ describe('every check against the sandbox of every API', () => {
         'auth/startTransaction/malformed-token',
         'startTransaction/negative/missing-credentials',
         ...['startTransaction', 'getTransaction', 'releaseTransaction', 'submitPin'].flatMap((operation) => ['replay', 'new-key', 'in-flight'].map((slug) => `idempotency/${operation}/${slug}`)),
+        // The key reused with another request: where the operation has another request to send (a body).
+        'idempotency/startTransaction/other-request',
+        'idempotency/submitPin/other-request',
       ]),
     );
     expect(report.results.find((result) => result.id === 'negative/submitPin/pin-limit')!.enforces).toContain('"429 | Number of attempts over the max retry limit, request can not be retried."');
@@ -61,6 +64,7 @@ describe('--pin and --read-only', () => {
         'flow/submitPin/startTransaction-getTransaction-submitPin-getTransaction',
         'idempotency/submitPin/in-flight',
         'idempotency/submitPin/new-key',
+        'idempotency/submitPin/other-request',
         'idempotency/submitPin/replay',
         'negative/submitPin/pin-limit',
         'negative/submitPin/wrong-pin',

@@ -26,6 +26,7 @@ type ErrorKind =
   | 'CarrierError'
   | 'CarrierApiError'
   | 'CarrierAuthError'
+  | 'CarrierIdempotencyKeyReusedError'
   | 'CarrierNetworkError'
   | 'CarrierTimeoutError'
   | 'CarrierAbortError'
@@ -134,6 +135,50 @@ export class CarrierAuthError extends CarrierApiError<{ error?: string; error_de
   static override readonly kind: ErrorKind = 'CarrierAuthError';
 }
 setKinds(CarrierAuthError, ['CarrierError', 'CarrierApiError', 'CarrierAuthError']);
+
+/** The `code` of the documented refusal of a reused Idempotency-Key (specs/shared/responses/IdempotencyKeyReused.yaml). */
+export const IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED';
+
+/**
+ * The server refused the call's Idempotency-Key because the key was already used with a different
+ * request: HTTP 422 with `code: "IDEMPOTENCY_KEY_REUSED"` (specs/shared/responses/IdempotencyKeyReused.yaml,
+ * after Stripe's rule and the IETF draft httpapi-idempotency-key-header §2.7). This request was not
+ * executed, and the key still stands for its first request, whose outcome it keeps. Never retried.
+ * `idempotencyKey` is the key reused: send this request again with a new key if it is a new
+ * charge; if it was meant to repeat the first one, send the first one's parameters.
+ */
+export class CarrierIdempotencyKeyReusedError<TBody = unknown> extends CarrierApiError<TBody> {
+  static override readonly kind: ErrorKind = 'CarrierIdempotencyKeyReusedError';
+  /** The key reused; always set on this error. */
+  declare readonly idempotencyKey: string;
+
+  /**
+   * @param body - The parsed error body; stored redacted.
+   * @param context - The request; its `idempotencyKey` is the key refused.
+   * @param secrets - The credentials to mask.
+   */
+  constructor(body: TBody, context: RequestContext & { idempotencyKey: string }, secrets: readonly string[] = []) {
+    const what = context.operationId ?? `${context.method} ${context.url}`;
+    super(422, body, context, `${what} failed with HTTP 422 (${IDEMPOTENCY_KEY_REUSED}): Idempotency-Key "${context.idempotencyKey}" was already used with a different request; nothing was executed, and the key keeps its first request's outcome`, secrets);
+  }
+}
+setKinds(CarrierIdempotencyKeyReusedError, ['CarrierError', 'CarrierApiError', 'CarrierIdempotencyKeyReusedError']);
+
+/**
+ * The error of an error status, typed by what it says: a refused reused Idempotency-Key (a 422
+ * with `code: "IDEMPOTENCY_KEY_REUSED"` to a request that carried a key) is a
+ * CarrierIdempotencyKeyReusedError, any other status a CarrierApiError.
+ *
+ * @param status - The HTTP status.
+ * @param body - The parsed body (stored redacted).
+ * @param context - The request.
+ * @param secrets - The credentials to mask in message and body.
+ */
+export function createApiError<TBody>(status: number, body: TBody, context: RequestContext, secrets: readonly string[] = []): CarrierApiError<TBody> {
+  const key = context.idempotencyKey;
+  if (status === 422 && key !== undefined && readErrorFields(body).code === IDEMPOTENCY_KEY_REUSED) return new CarrierIdempotencyKeyReusedError(body, { ...context, idempotencyKey: key }, secrets);
+  return new CarrierApiError(status, body, context, undefined, secrets);
+}
 
 /**
  * The request got no HTTP answer (connection refused or dropped) after every attempt allowed.
@@ -322,6 +367,11 @@ export function isCarrierError(error: unknown): error is CarrierError {
 /** An error status from an API or the token endpoint, from any copy of the runtime. */
 export function isCarrierApiError<TBody = unknown>(error: unknown): error is CarrierApiError<TBody> {
   return isKind(error, 'CarrierApiError');
+}
+
+/** A refused reuse of an Idempotency-Key with a different request, from any copy of the runtime. */
+export function isCarrierIdempotencyKeyReusedError<TBody = unknown>(error: unknown): error is CarrierIdempotencyKeyReusedError<TBody> {
+  return isKind(error, 'CarrierIdempotencyKeyReusedError');
 }
 
 /** No answer: connection refused or dropped, or a timeout (CarrierTimeoutError is one). */

@@ -1,5 +1,5 @@
 import { getRequestContext, getResponseSecrets } from './carrier-fetch.js';
-import { CarrierApiError, type RequestContext } from './errors.js';
+import { createApiError, type CarrierApiError, type RequestContext } from './errors.js';
 
 /** The shape openapi-fetch resolves to. */
 interface FetchResult {
@@ -21,18 +21,18 @@ export type SuccessData<R> = R extends { data: infer D; error?: never } ? D : ne
  * empty success (the carrier fetch rejects an empty or unreadable 2xx with a CarrierParseError).
  *
  * @param pending - What a light client's `GET`/`POST`/... returns.
- * @throws CarrierApiError on an error status (credentials masked in message and body); what the
+ * @throws CarrierApiError on an error status (credentials masked in message and body), a
+ * CarrierIdempotencyKeyReusedError where the server refused a key reused with another request; what the
  * carrier fetch threw (CarrierParseError, CarrierNetworkError, CarrierTimeoutError,
  * CarrierAbortError...) as it is.
  */
 export async function expectData<R extends FetchResult>(pending: R | Promise<R>): Promise<SuccessData<R>> {
   const result = await pending;
   if (result.response.ok && result.error === undefined) return result.data as SuccessData<R>;
-  throw new CarrierApiError<Exclude<R['error'], undefined>>(
+  throw createApiError<Exclude<R['error'], undefined>>(
     result.response.status,
     result.error as Exclude<R['error'], undefined>,
     getRequestContext(result.response) ?? contextOf(result.response),
-    undefined,
     getResponseSecrets(result.response),
   );
 }
@@ -64,7 +64,7 @@ export async function errorFromResponse(response: Response): Promise<CarrierApiE
   } catch {
     // Not JSON: keep the text.
   }
-  return new CarrierApiError(response.status, body, getRequestContext(response) ?? contextOf(response), undefined, getResponseSecrets(response));
+  return createApiError(response.status, body, getRequestContext(response) ?? contextOf(response), getResponseSecrets(response));
 }
 
 /**

@@ -32,6 +32,11 @@ describe('errors are recognised across the ESM and CJS copies of the runtime', (
     expect(checker.isCarrierAbortError(abort) && !checker.isCarrierNetworkError(abort)).toBe(true);
     expect(validation).toBeInstanceOf(checker.CarrierValidationError);
     expect(checker.isCarrierApiError(validation)).toBe(false);
+    const reused = thrower.createApiError(422, { code: 'IDEMPOTENCY_KEY_REUSED' }, context);
+    expect(checker.isCarrierIdempotencyKeyReusedError(reused)).toBe(true);
+    expect(reused).toBeInstanceOf(checker.CarrierIdempotencyKeyReusedError);
+    expect(reused).toBeInstanceOf(checker.CarrierApiError);
+    expect(api).not.toBeInstanceOf(checker.CarrierIdempotencyKeyReusedError);
     expect(checker.isCarrierError(new Error('plain'))).toBe(false);
     expect(new Error('plain')).not.toBeInstanceOf(checker.CarrierError);
   });
