@@ -1,6 +1,7 @@
 import type { HttpSecurityScheme, IHttpOperation } from '@stoplight/types';
 import { errorBody } from '../http-support.js';
 import type { Answer, MockCapabilities, MockRequest, PreparedRequest, ServerLayer } from '../responder.js';
+import { boundJournalEntry } from './journal-bound.js';
 import { behaviourOf } from './rules/index.js';
 import { scopedStore, StoreUnavailableError, type SandboxStore, type StoreHealth } from './store.js';
 import { checkBearer } from './rules/centili-token.js';
@@ -267,16 +268,19 @@ export function createSandboxLayer(
     journaling.delete(entry.id);
     const journal: JournalEntry = started
       ? { ...started, status: entry.status }
-      : {
-          id: entry.id,
-          time: new Date(clock()).toISOString(),
-          method: entry.method,
-          path: maskPath(entry.path),
-          operationId: entry.operationId,
-          status: entry.status,
-          headers: maskHeaders(entry.headers),
-          body: maskBody(entry.body),
-        };
+      : boundJournalEntry(
+          {
+            id: entry.id,
+            time: new Date(clock()).toISOString(),
+            method: entry.method,
+            path: maskPath(entry.path),
+            operationId: entry.operationId,
+            status: entry.status,
+            headers: maskHeaders(entry.headers),
+            body: maskBody(entry.body),
+          },
+          shared.settings.journalEntryMaxBytes,
+        );
     const existing = started ?? (await store.get<JournalEntry>(`journal:${entry.id}`));
     if (entry.status === null && !started) remember(journal);
     if (existing) journal.time = existing.time;

@@ -1,4 +1,5 @@
 import { MockStartError } from '../errors.js';
+import { MIN_JOURNAL_ENTRY_BYTES } from './journal-bound.js';
 import { seedProblem } from './sandbox.js';
 import type { ResolvedSandboxSettings, SandboxOptions } from './types.js';
 
@@ -14,6 +15,11 @@ export function resolveSettings(options: SandboxOptions): ResolvedSandboxSetting
     if (!Number.isInteger(value) || value < 1) throw new MockStartError('INVALID_OPTIONS', `sandbox.${name} must be a positive integer; got ${String(value)}.`);
     return value;
   };
+  const atLeast = (name: string, value: number | undefined, min: number, fallback: number) => {
+    if (value === undefined) return fallback;
+    if (!Number.isInteger(value) || value < min) throw new MockStartError('INVALID_OPTIONS', `sandbox.${name} must be an integer of at least ${min}; got ${String(value)}.`);
+    return value;
+  };
   if (options.pin !== undefined && (typeof options.pin !== 'string' || options.pin === '')) throw new MockStartError('INVALID_OPTIONS', 'sandbox.pin must be a non-empty string.');
   const problem = options.seed === undefined ? undefined : seedProblem(options.seed);
   if (problem) throw new MockStartError('INVALID_OPTIONS', `sandbox.seed: ${problem}`);
@@ -26,6 +32,7 @@ export function resolveSettings(options: SandboxOptions): ResolvedSandboxSetting
     apiKeys: options.apiKeys,
     idempotencyTtlMs: positive('idempotencyTtlMs', options.idempotencyTtlMs, 24 * 60 * 60 * 1000),
     journalLimit: positive('journalLimit', options.journalLimit, 10_000),
+    journalEntryMaxBytes: atLeast('journalEntryMaxBytes', options.journalEntryMaxBytes, MIN_JOURNAL_ENTRY_BYTES, 4096),
     clock: options.clock ?? Date.now,
   };
 }

@@ -59,6 +59,12 @@ export interface SandboxOptions {
   idempotencyTtlMs?: number;
   /** How many requests the journal keeps per API, the oldest dropped first. Default 10000. */
   journalLimit?: number;
+  /**
+   * Bytes one journal entry may take as JSON, at least 1024; a larger request is journaled with
+   * its header values, path and body cut, each cut part marked with its full size. The journal of
+   * an API holds at most `journalLimit` × this: 10,000 × 4 KiB = 40 MB at the defaults. Default 4096.
+   */
+  journalEntryMaxBytes?: number;
   /** Start state; `POST /__admin/seed` or `mock.seed()` replace it at run time. */
   seed?: SandboxSeed;
   /**
@@ -99,7 +105,10 @@ export interface JournalEntry {
   /** The status answered; null while it executes or when the connection was dropped. */
   status: number | null;
   headers: Record<string, string>;
+  /** As sent, secrets masked; a body cut to fit `journalEntryMaxBytes` is the start of its JSON text, ending in `… [truncated: N bytes]`. */
   body: unknown;
+  /** Set only when the body was cut: its full size, in bytes (UTF-8 of its JSON text). */
+  bodyBytes?: number;
 }
 
 /** Selects journal entries: every given field must match. */
@@ -120,6 +129,7 @@ export interface ResolvedSandboxSettings {
   apiKeys?: string[];
   idempotencyTtlMs: number;
   journalLimit: number;
+  journalEntryMaxBytes: number;
   clock: () => number;
 }
 
