@@ -23,7 +23,35 @@ export interface SandboxControl {
 }
 
 /** What an Idempotency-Key's slot holds: the claim while the first request runs, then its answer; both with the request's fingerprint. */
-type IdempotencyRecord = { state: 'running'; fingerprint: string } | { state: 'done'; fingerprint: string; answer: Answer };
+/**
+ * An Idempotency-Key's record: `running` from the claim (its `owner` a random id of the request
+ * that holds it; `writing` once the rule began to write), `done` with the key's answer.
+ */
+type IdempotencyRecord = { state: 'running'; fingerprint: string; owner: string; writing?: true } | { state: 'done'; fingerprint: string; answer: Answer };
+
+/** The request's claim of its key ran out before its first write (the store stalled past the lease): nothing was executed, and it gets the store's 503. */
+class ClaimLostError extends StoreUnavailableError {
+  constructor() {
+    super('the claim of the Idempotency-Key ran out while the store did not answer; nothing was executed');
+  }
+}
+
+const mutating = new Set<keyof SandboxStore>(['set', 'setIfAbsent', 'compareAndSet', 'incr', 'delete', 'append', 'deletePrefix']);
+
+/** `store`, with `before()` awaited ahead of every write (reads pass straight through). */
+function writeGuarded(store: SandboxStore, before: () => Promise<void>): SandboxStore {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      if (!mutating.has(property as keyof SandboxStore)) return (value as (...args: unknown[]) => unknown).bind(target);
+      return async (...args: unknown[]) => {
+        await before();
+        return (value as (...args: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
 
 /**
  * What makes two requests under one key "the same request": query and body, as values (JSON key
@@ -64,7 +92,6 @@ interface StoredFault extends FaultSpec {
 /** Waits `ms` milliseconds (a plain timer: the sandbox runs in browsers too). */
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-const runningClaimMs = 11 * 60 * 1000;
 const secretHeaders = new Set(['authorization', 'x-api-key', 'token', 'cookie', 'proxy-authorization']);
 const secretFields = new Set(['password', 'refresh_token', 'pin', 'client_secret', 'access_token']);
 const mask = '***';
@@ -152,8 +179,8 @@ export function createSandboxLayer(
   }
 
   /**
-   * The store unreachable (Redis down): 503 in the API's error body, `Retry-After: 1`. Nothing
-   * executes half-way without the store, since each step's first store call fails first.
+   * The store unreachable (Redis down): 503 in the API's error body, `Retry-After: 1`. A keyed
+   * request cut off half-way is settled by its Idempotency-Key's lease (see `idempotent`).
    */
   async function handle(request: PreparedRequest, prism: () => Promise<Answer>): Promise<Answer | 'drop'> {
     try {
@@ -213,11 +240,11 @@ export function createSandboxLayer(
       error,
       json: (body, status = 200, headers = {}) => ({ status, headers: { 'Content-Type': 'application/json', ...headers }, body }),
     };
-    const execute = async (): Promise<Answer> => {
+    const execute = async (ruleStore: SandboxStore): Promise<Answer> => {
       if (fault?.delayMs) await sleep(fault.delayMs);
-      return rule.handle(context);
+      return rule.handle(ruleStore === store ? context : { ...context, store: ruleStore });
     };
-    const answer = declaresIdempotencyKey(request.operation) ? await idempotent(request, principal, execute, error) : await execute();
+    const answer = declaresIdempotencyKey(request.operation) ? await idempotent(request, principal, execute, error) : await execute(store);
     return fault?.drop === 'after' ? 'drop' : answer;
   }
 
@@ -225,29 +252,88 @@ export function createSandboxLayer(
    * 001: "When repeating the request with the same key, response will either be 409 conflict if
    * the request is currently executing or the same response returned originally, but the request
    * will not be executed twice." Inferred: keys are scoped per API, caller (token username),
-   * operation and path; a key is remembered `idempotencyTtlMs`.
+   * operation and path; a key is remembered `idempotencyTtlMs`. A claim is an owner-tagged lease
+   * (`idempotencyLeaseMs`, renewed while the request runs): a request that stops before its rule's
+   * first write frees the key when its lease ends; one that stops after it leaves the key's
+   * outcome unknown (500 IDEMPOTENT_OUTCOME_UNKNOWN for good, as Stripe keeps a failed request's
+   * 500), never a second execution (issue 27, input 8).
    */
-  async function idempotent(request: PreparedRequest, principal: string, execute: () => Promise<Answer>, error: RuleContext['error']): Promise<Answer> {
+  async function idempotent(request: PreparedRequest, principal: string, execute: (ruleStore: SandboxStore) => Promise<Answer>, error: RuleContext['error']): Promise<Answer> {
     const key = request.headers['idempotency-key'];
-    if (typeof key !== 'string' || key === '') return execute();
-    const slot = `idempotency:${principal}:${request.operationId}:${request.path}:${key}`;
-    const ttlMs = shared.settings.idempotencyTtlMs;
+    if (typeof key !== 'string' || key === '') return execute(store);
+    const scope = `${principal}:${request.operationId}:${request.path}:${key}`;
+    const slot = `idempotency:${scope}`;
+    const lease = `idempotency-lease:${scope}`;
+    const { idempotencyTtlMs: ttlMs, idempotencyLeaseMs: leaseMs } = shared.settings;
     const fingerprint = await requestFingerprint(request);
-    // A running claim outlives any execution (delay faults are capped at 10 min), so a crashed instance cannot block a key for long.
-    if (!(await store.setIfAbsent(slot, { state: 'running', fingerprint }, { ttlMs: runningClaimMs }))) {
+    const claim: IdempotencyRecord = { state: 'running', fingerprint, owner: globalThis.crypto.randomUUID() };
+    const unknownOutcome = (): IdempotencyRecord => ({
+      state: 'done',
+      fingerprint,
+      answer: error(500, 'The first request with this Idempotency-Key stopped after it began to execute, before its outcome was recorded (the sandbox lost its store or its instance mid-way): it may have been executed. The key keeps this answer; look the resource up before you send the request again with a new key.', 'IDEMPOTENT_OUTCOME_UNKNOWN'),
+    });
+
+    // Claim the key, or answer from what holds it. Bounded: a record that changes under us is read again at most twice.
+    let claimed = false;
+    for (let look = 0; look < 3 && !claimed; look++) {
+      // Until the first write the claim's TTL is its lease: an instance that stops frees the key within leaseMs.
+      if (await store.setIfAbsent(slot, claim, { ttlMs: leaseMs })) {
+        claimed = true;
+        break;
+      }
       const previous = await store.get<IdempotencyRecord>(slot);
+      if (previous === undefined) continue;
       // The key of another request (specs/shared/responses/IdempotencyKeyReused.yaml): refused, whether the first still runs or is done.
-      if (previous !== undefined && previous.fingerprint !== fingerprint) return error(422, 'The Idempotency-Key was already used with a different request', 'IDEMPOTENCY_KEY_REUSED');
-      if (previous?.state === 'done') return { ...previous.answer, headers: { ...previous.answer.headers, 'Idempotent-Replayed': 'true' } };
-      return error(409, 'Request with the same idempotency key is currently executing', 'CONFLICT');
+      if (previous.fingerprint !== fingerprint) return error(422, 'The Idempotency-Key was already used with a different request', 'IDEMPOTENCY_KEY_REUSED');
+      if (previous.state === 'done') return { ...previous.answer, headers: { ...previous.answer.headers, 'Idempotent-Replayed': 'true' } };
+      if (!previous.writing || (await store.get(lease)) !== undefined) return error(409, 'Request with the same idempotency key is currently executing', 'CONFLICT');
+      // Its owner began to write and its lease ran out: whether it executed is unknown, and that is
+      // the key's answer from now on (as Stripe keeps a failed request's 500): never a second execution.
+      const unknown = unknownOutcome();
+      if (await store.compareAndSet(slot, previous, unknown, { ttlMs })) return (unknown as { answer: Answer }).answer;
     }
+    if (!claimed) return error(409, 'Request with the same idempotency key is currently executing', 'CONFLICT');
+
+    let current = claim;
+    let writing: Promise<void> | undefined;
+    // Before the rule's first write: the record says so (for good: no lease expiry can free the key
+    // any more), and a lease of its own says the owner is alive. A claim lost meanwhile (the store
+    // stalled past the lease, another request took the key) stops the rule before it writes.
+    const beginWriting = () =>
+      (writing ??= (async () => {
+        const next: IdempotencyRecord = { ...claim, writing: true };
+        await store.set(lease, claim.owner, { ttlMs: leaseMs });
+        if (!(await store.compareAndSet(slot, claim, next, { ttlMs }))) throw new ClaimLostError();
+        current = next;
+      })());
+    const renew = setInterval(() => {
+      const renewed = writing ? store.compareAndSet(lease, claim.owner, claim.owner, { ttlMs: leaseMs }) : store.compareAndSet(slot, current, current, { ttlMs: leaseMs });
+      renewed.catch(() => undefined);
+    }, Math.max(1, Math.floor(leaseMs / 3)));
     try {
-      const answer = await execute();
-      await store.set(slot, { state: 'done', fingerprint, answer } satisfies IdempotencyRecord, { ttlMs });
+      const answer = await execute(writeGuarded(store, beginWriting));
+      const done: IdempotencyRecord = { state: 'done', fingerprint, answer };
+      if (!(await store.compareAndSet(slot, current, done, { ttlMs }))) {
+        // The key was given another answer meanwhile (its outcome declared unknown while the store stalled): that answer stands for everyone.
+        const now = await store.get<IdempotencyRecord>(slot);
+        if (now?.state === 'done') return now.answer;
+      }
+      if (writing) await store.delete(lease);
       return answer;
     } catch (failure) {
-      await store.delete(slot);
+      await settleFailed(failure).catch(() => undefined);
       throw failure;
+    } finally {
+      clearInterval(renew);
+    }
+
+    /** Nothing written: the key is free at once. Something written: its outcome is unknown, and the key says so. Best effort: a store that is down leaves it to the lease. */
+    async function settleFailed(failure: unknown): Promise<void> {
+      if (!writing) return void (await store.compareAndSet(slot, current, current, { ttlMs: 1 }));
+      await writing.catch(() => undefined);
+      if (current.writing && !(failure instanceof ClaimLostError)) {
+        if (await store.compareAndSet(slot, current, unknownOutcome(), { ttlMs })) await store.delete(lease);
+      }
     }
   }
 

@@ -31,6 +31,7 @@ export function resolveSettings(options: SandboxOptions): ResolvedSandboxSetting
     users: options.users,
     apiKeys: options.apiKeys,
     idempotencyTtlMs: positive('idempotencyTtlMs', options.idempotencyTtlMs, 24 * 60 * 60 * 1000),
+    idempotencyLeaseMs: positive('idempotencyLeaseMs', options.idempotencyLeaseMs, 5000),
     journalLimit: positive('journalLimit', options.journalLimit, 10_000),
     journalEntryMaxBytes: atLeast('journalEntryMaxBytes', options.journalEntryMaxBytes, MIN_JOURNAL_ENTRY_BYTES, 4096),
     clock: options.clock ?? Date.now,

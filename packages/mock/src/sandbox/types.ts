@@ -57,6 +57,12 @@ export interface SandboxOptions {
   apiKeys?: string[];
   /** Milliseconds a finished Idempotency-Key is remembered. Default 24 h. */
   idempotencyTtlMs?: number;
+  /**
+   * Milliseconds a request holding an Idempotency-Key stays its owner without renewing (it renews
+   * every third of it while it executes): a key answers 409 at most this long after its request
+   * stopped or lost the store. Default 5000.
+   */
+  idempotencyLeaseMs?: number;
   /** How many requests the journal keeps per API, the oldest dropped first. Default 10000. */
   journalLimit?: number;
   /**
@@ -128,6 +134,7 @@ export interface ResolvedSandboxSettings {
   users?: Array<{ username: string; password: string }>;
   apiKeys?: string[];
   idempotencyTtlMs: number;
+  idempotencyLeaseMs: number;
   journalLimit: number;
   journalEntryMaxBytes: number;
   clock: () => number;

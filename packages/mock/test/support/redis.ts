@@ -48,7 +48,7 @@ export class TestRedis {
   /** @throws Error naming the Debian package when redis-server is absent, or when it does not answer PING (bounded wait). */
   async start(): Promise<void> {
     if (this.port === 0) this.port = await freePort();
-    const child = spawn(binary, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(binary, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local', '--dir', this.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let failure: Error | undefined;
     child.once('error', (error: NodeJS.ErrnoException) => {
