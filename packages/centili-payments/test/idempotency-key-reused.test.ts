@@ -41,7 +41,7 @@ describe('a key reused with a different request', () => {
   });
 
   it('submitPin, the right PIN under the key of a wrong one: refused with the key, and the PIN still confirms under a new key', async () => {
-    const { transactionId } = await start(`order-${crypto.randomUUID()}`, firstCharge);
+    const transactionId = (await start(`order-${crypto.randomUUID()}`, firstCharge)).transactionId!;
     const key = `pin-${crypto.randomUUID()}`;
     const submit = (value: string, idempotencyKey: string) => expectData(client.POST('/auth/transactions/{transactionId}/pin', { params: { path: { transactionId }, header: { 'Idempotency-Key': idempotencyKey } }, body: { pin: value } }));
     await expect(submit('0000', key)).rejects.toMatchObject({ status: 400 });

@@ -134,7 +134,7 @@ describe('carrier-contract CLI', () => {
       for (const kind of ['shape', 'flow', 'idempotency', 'auth', 'negative']) expect(report.kinds[kind]!.passed, kind).toBeGreaterThan(0);
       const readOnly = await run([...login, '--read-only']);
       expect(readOnly.code, readOnly.stderr).toBe(0);
-      expect(readOnly.stdout).toMatch(/^idempotency: 0 passed, 0 failed, 12 skipped$/m);
+      expect(readOnly.stdout).toMatch(/^idempotency: 0 passed, 0 failed, 14 skipped$/m);
       expect(readOnly.stdout).toContain('- negative/submitPin/pin-limit (skipped: changes state (--read-only))');
       expect(readOnly.stdout).toMatch(/^auth: [1-9]\d* passed, 0 failed, 0 skipped$/m);
     } finally {

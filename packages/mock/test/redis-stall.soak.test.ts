@@ -12,9 +12,9 @@ import { startTestRedis, type TestRedis } from './support/redis.js';
  * Idempotency-Key executed twice (every final answer of a key within one Redis lifetime is the
  * same), no key answering 409 longer than the documented bound, and every request to a live
  * instance answered, with a documented status or the sandbox's 503.
- * `SOAK_SECONDS` sets its length (`pnpm soak`: 120 s; in `pnpm test`: 20 s).
+ * `SOAK_SECONDS` sets its length (`pnpm soak`: 120 s; in `pnpm test`: 15 s).
  */
-const seconds = Number(process.env.SOAK_SECONDS ?? 20);
+const seconds = Number(process.env.SOAK_SECONDS ?? 15);
 /** The defaults of carrier-mock: idempotencyLeaseMs 5000, the Redis command timeout 2000 ms. */
 const leaseMs = 5000;
 const commandTimeoutMs = 2000;

@@ -6,7 +6,9 @@ export const MIN_JOURNAL_ENTRY_BYTES = 1024;
 /** A header value or path longer than this many bytes is cut before the body is, when the entry does not fit. */
 const maxHeadPartBytes = 256;
 
-const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
+// TextEncoder, not Buffer: the sandbox runs in browsers too (the MSW handlers).
+const encoder = new TextEncoder();
+const bytesOf = (text: string) => encoder.encode(text).length;
 const sizeOf = (entry: JournalEntry) => bytesOf(JSON.stringify(entry));
 const marker = (bytes: number) => `… [truncated: ${bytes} bytes]`;
 
