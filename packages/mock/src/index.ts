@@ -1,4 +1,5 @@
-export { centiliTokenPath, startMock, type RunningMock, type StartMockOptions } from './start-mock.js';
+export { centiliTokenPath, startMock, type RunningMock, type SandboxSession, type StartMockOptions } from './start-mock.js';
+export type { SessionCreated, SessionOptions } from './sandbox/sessions.js';
 export { MockStartError, type MockErrorCode } from './errors.js';
 export type { MockCapabilities } from './responder.js';
 export { SandboxAdminError } from './sandbox/sandbox.js';

@@ -64,7 +64,8 @@ export interface PreparedRequest {
 /** What the sandbox plugs into the responder; the plain mock has none. */
 export interface ServerLayer {
   /** Answers `/__admin/...`; the plain mock has no admin surface beyond capabilities. */
-  admin?(method: string, path: string, body: unknown): Promise<Answer>;
+  /** `headers`: the request's (`X-Sandbox-Session` picks the session). */
+  admin?(method: string, path: string, body: unknown, headers?: MockRequest['headers']): Promise<Answer>;
   /** Answers a prepared request; `prism` runs the engine (validation, security, examples). `'drop'` closes the connection unanswered. */
   handle?(request: PreparedRequest, prism: () => Promise<Answer>): Promise<Outcome>;
   /** Every request (admin ones excepted), for the journal: once when it starts executing (status null), once answered; `id` joins the two. */
@@ -169,7 +170,7 @@ export function createResponder(operations: IHttpOperation[], options: Responder
     const pathAndQuery = request.target.startsWith('/') ? request.target : pathname;
     try {
       if (options.capabilities && pathname === '/__admin/capabilities' && method === 'GET') return { status: 200, headers: { ...json }, body: options.capabilities };
-      if (layer?.admin && pathname.startsWith('/__admin/')) return await layer.admin(method, pathname, parseAdminBody(request.body));
+      if (layer?.admin && pathname.startsWith('/__admin/')) return await layer.admin(method, pathname, parseAdminBody(request.body), request.headers);
       if (!isDecodable(pathname)) throw new ClientError(400, `The path "${pathname}" has a malformed percent-encoding.`);
       const matched = index.match(method, pathname);
       if ('allowed' in matched) {

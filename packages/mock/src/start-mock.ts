@@ -5,7 +5,8 @@ import { loadDynamicGenerator, operationsFromDocument } from './engine/index.js'
 import { MockStartError } from './errors.js';
 import { createMockHttpServer, type MockHttpServer } from './node-server.js';
 import { createResponder, type MockCapabilities, type Responder } from './responder.js';
-import { createSandboxLayer, SandboxAdminError, securitySchemesOf, type SandboxControl } from './sandbox/sandbox.js';
+import { createSandboxLayer, SandboxAdminError, securitySchemesOf, type SandboxControl, type SandboxSessionsControl } from './sandbox/sandbox.js';
+import type { SessionOptions } from './sandbox/sessions.js';
 import { resolveSettings } from './sandbox/settings.js';
 import { RedisStore, type RedisStoreOptions } from './sandbox/redis-store.js';
 import { MemoryStore, type SandboxStore } from './sandbox/store.js';
@@ -63,6 +64,30 @@ export interface RunningMock {
   reset(api?: string): Promise<void>;
   /** Sandbox only: replaces the seed of one API until reset (e.g. `{ dataPools: [...] }`). */
   seed(api: string, seed: SandboxSeed): Promise<void>;
+  /**
+   * Sandbox only: a session (`POST /__admin/sessions`), whose requests, sent with its `headers`
+   * (`X-Sandbox-Session`), see only its own state: tokens, transactions, PIN counters,
+   * Idempotency-Keys, pools, faults, journal and seed. Shared by every instance on one Redis.
+   * Rejects with SandboxAdminError naming the field of a bad option.
+   */
+  createSession(options?: SessionOptions): Promise<SandboxSession>;
+}
+
+/** One session of a sandbox: its header, and the admin verbs scoped to it. */
+export interface SandboxSession {
+  id: string;
+  /** ISO 8601. */
+  expiresAt: string;
+  /** Send these with every request of the session. */
+  headers: { 'X-Sandbox-Session': string };
+  requests(api: string, filter?: RequestFilter): Promise<JournalEntry[]>;
+  clearRequests(api: string): Promise<void>;
+  fault(api: string, spec: FaultSpec): Promise<{ id: string }>;
+  /** The session's state of one API (or of all) back to its seed; other sessions keep theirs. */
+  reset(api?: string): Promise<void>;
+  seed(api: string, seed: SandboxSeed): Promise<void>;
+  /** Deletes the session and all its state. */
+  delete(): Promise<void>;
 }
 
 /** Where the Centili APIs' shared OAuth2 token endpoint lives (specs/shared/paths/token.yaml). */
@@ -87,6 +112,9 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
   const ownedStore = sandboxOptions && isRedisOptions(sandboxOptions.store) ? await connectRedis(sandboxOptions.store) : undefined;
   const store: SandboxStore | undefined = sandboxOptions ? (ownedStore ?? (sandboxOptions.store as SandboxStore | undefined) ?? new MemoryStore(settings!.clock)) : undefined;
   const controls: Record<string, SandboxControl> = {};
+  let sessions: SandboxSessionsControl | undefined;
+  const sessionControls: Record<string, SandboxSessionsControl> = {};
+  const sessionsOf = async (api: string) => sessionControls[api]!;
   // faker.js is large: loaded only for a dynamic mock.
   const dynamicGenerator = options.dynamic ? await loadDynamicGenerator() : undefined;
 
@@ -106,6 +134,8 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
       if (sandboxOptions) {
         const sandbox = createSandboxLayer(api, operations, { store: store!, settings: settings!, seed: sandboxOptions.seed ?? {} });
         controls[api] = sandbox.control;
+        sessions ??= sandbox.sessions;
+        sessionControls[api] = sandbox.sessions;
         layer = sandbox.layer;
         capabilities = sandbox.capabilities;
       }
@@ -148,6 +178,28 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
       for (const name of api === undefined ? Object.keys(urls) : [api]) await (await control(name)).reset();
     },
     seed: async (api, seed) => (await control(api)).seed(seed),
+    createSession: async (sessionOptions) => {
+      await control(Object.keys(urls)[0]!);
+      const created = await sessions!.create(sessionOptions);
+      const scoped = async (api: string) => {
+        await control(api);
+        // The control of this API's sandbox: the session's scope of it.
+        return (await sessionsOf(api)).control(created.id);
+      };
+      return {
+        id: created.id,
+        expiresAt: created.expiresAt,
+        headers: created.header,
+        requests: async (api, filter) => (await scoped(api)).requests(filter),
+        clearRequests: async (api) => (await scoped(api)).clearRequests(),
+        fault: async (api, spec) => (await scoped(api)).fault(spec),
+        reset: async (api) => {
+          for (const name of api === undefined ? Object.keys(urls) : [api]) await (await scoped(name)).reset();
+        },
+        seed: async (api, seed) => (await scoped(api)).seed(seed),
+        delete: () => sessions!.delete(created.id),
+      };
+    },
   };
 }
 

@@ -72,6 +72,19 @@ describe('createSandboxHandlers() with msw/node', () => {
     }
   });
 
+  it('keeps sessions apart in-process too: X-Sandbox-Session, created at /__admin/sessions', async () => {
+    const created = await fetch(`${centili}/__admin/sessions?api=centili-payments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const inSession = (init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers as Record<string, string>), 'x-sandbox-session': id } });
+    const token = await login(centili, (url, init) => fetch(url, inSession(init)));
+    const started = await fetch(`${centili}/auth/transactions`, inSession({ method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(start) }));
+    const { transactionId } = (await started.json()) as { transactionId: string };
+    expect((await fetch(`${centili}/auth/transactions/${transactionId}`, inSession({ headers: { authorization: `Bearer ${token}` } }))).status).toBe(200);
+    // The default session has neither the token nor the transaction.
+    expect((await fetch(`${centili}/auth/transactions/${transactionId}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+  });
+
   it('takes a token of the shared Centili token endpoint on every Centili API', async () => {
     const token = await login();
     const packages = await call('https://capi.centili.com/payments/v3/services/packages?serviceKey=f31a355df6dad07e49ba474db7ff9b07&country=rs', token);

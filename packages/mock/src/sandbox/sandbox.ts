@@ -4,6 +4,7 @@ import type { Answer, MockCapabilities, MockRequest, PreparedRequest, ServerLaye
 import { boundJournalEntry } from './journal-bound.js';
 import { behaviourOf } from './rules/index.js';
 import { scopedStore, StoreUnavailableError, type SandboxStore, type StoreHealth } from './store.js';
+import { createSessions, publicSession, sessionPrefix, type SandboxSessions, type SessionOptions, type SessionRecord } from './sessions.js';
 import { checkBearer } from './rules/centili-token.js';
 import type { FaultSpec, JournalEntry, RequestFilter, ResolvedSandboxSettings, RuleContext, SandboxSeed } from './types.js';
 
@@ -22,7 +23,6 @@ export interface SandboxControl {
   health(): Promise<StoreHealth>;
 }
 
-/** What an Idempotency-Key's slot holds: the claim while the first request runs, then its answer; both with the request's fingerprint. */
 /**
  * An Idempotency-Key's record: `running` from the claim (its `owner` a random id of the request
  * that holds it; `writing` once the rule began to write), `done` with the key's answer.
@@ -34,6 +34,33 @@ class ClaimLostError extends StoreUnavailableError {
   constructor() {
     super('the claim of the Idempotency-Key ran out while the store did not answer; nothing was executed');
   }
+}
+
+/** A request as the journal takes it (see ServerLayer.record). */
+type JournalInput = { id: string; method: string; path: string; operationId?: string; headers: MockRequest['headers']; body: unknown; status: number | null };
+
+/** One session's sandbox of one API: its control, request handling, admin surface and journal. */
+interface Scope {
+  control: SandboxControl;
+  handle(request: PreparedRequest, prism: () => Promise<Answer>): Promise<Answer | 'drop'>;
+  admin(method: string, path: string, body: unknown): Promise<Answer>;
+  record(entry: JournalInput): Promise<void>;
+}
+
+/** The sessions of a sandbox, and the control of one (rejects with SandboxAdminError for an unknown session). */
+export type SandboxSessionsControl = SandboxSessions & { control(id: string): Promise<SandboxControl> };
+
+/**
+ * The store unreachable (Redis down): 503 in the API's error body, `Retry-After: 1`. A keyed
+ * request cut off half-way is settled by its Idempotency-Key's lease (see `idempotent`).
+ * @throws what it was given, when that is not a StoreUnavailableError.
+ */
+function storeDown(request: PreparedRequest, failure: unknown): Answer {
+  if (!(failure instanceof StoreUnavailableError)) throw failure;
+  const body = errorBody(request.errorContext, 503, `The sandbox's state store is unavailable; retry later. ${failure.message}`, 'SERVICE_UNAVAILABLE');
+  // The token endpoint's OAuth2 error body has its own code for it (RFC 6749 5.2 / 4.1.2.1).
+  if ('error_description' in body) body.error = 'temporarily_unavailable';
+  return { status: 503, headers: { 'Content-Type': 'application/json', 'Retry-After': '1' }, body };
 }
 
 const mutating = new Set<keyof SandboxStore>(['set', 'setIfAbsent', 'compareAndSet', 'incr', 'delete', 'append', 'deletePrefix']);
@@ -114,15 +141,75 @@ export function createSandboxLayer(
      */
     tokenRealm?: string;
   },
-): { layer: ServerLayer; control: SandboxControl; capabilities: MockCapabilities } {
-  const store = scopedStore(shared.store, `${api}:`);
-  const tokens = shared.tokenRealm === undefined ? store : scopedStore(shared.store, `realm:${shared.tokenRealm}:`);
+): { layer: ServerLayer; control: SandboxControl; capabilities: MockCapabilities; sessions: SandboxSessionsControl } {
   const behaviour = behaviourOf(api);
   const clock = shared.settings.clock;
   const operationIds = new Set(operations.map((operation) => operation.iid));
   // Only an API whose sandbox issues tokens (the Centili token endpoint) checks them; an API of your own keeps Prism's presence check.
   const hasTokenEndpoint = behaviour.rules.createToken !== undefined;
-  const seedNow = async (): Promise<SandboxSeed> => ({ ...behaviour.defaultSeed, ...shared.seed, ...((await store.get<SandboxSeed>('admin:seed')) ?? {}) });
+  const sessions = createSessions(shared.store, clock);
+
+  // One scope per session (and '' for the default one), built on first use; bounded, the least recent dropped (it is only closures over the store).
+  const scopes = new Map<string, Scope>();
+  const scopeOf = (session: SessionRecord | undefined): Scope => {
+    const id = session?.id ?? '';
+    let scope = scopes.get(id);
+    if (scope) scopes.delete(id);
+    else scope = createScope(session);
+    scopes.set(id, scope);
+    if (scopes.size > 1024) scopes.delete(scopes.keys().next().value!);
+    return scope;
+  };
+  const defaultScope = scopeOf(undefined);
+
+  /** The scope of a request's `X-Sandbox-Session`, or a 400/404 answer naming the header. */
+  async function scopeOfRequest(headers: MockRequest['headers'], errorContext?: PreparedRequest['errorContext']): Promise<Scope | Answer> {
+    const header = headers['x-sandbox-session'];
+    await sessions.sweep();
+    if (header === undefined) return defaultScope;
+    const found = await sessions.get(String(header));
+    if (found) return scopeOf(found);
+    const message = `X-Sandbox-Session: no session "${String(header)}" (it expired, was deleted, or was never created with POST /__admin/sessions)`;
+    return errorContext
+      ? { status: 400, headers: { 'Content-Type': 'application/json' }, body: errorBody(errorContext, 400, message, 'UNKNOWN_SESSION') }
+      : { status: 404, headers: { 'Content-Type': 'application/json' }, body: { error: 'unknown_session', message } };
+  }
+  const isScope = (value: Scope | Answer): value is Scope => 'control' in value;
+
+  async function handle(request: PreparedRequest, prism: () => Promise<Answer>): Promise<Answer | 'drop'> {
+    const scope = await scopeOfRequest(request.headers, request.errorContext).catch((failure: unknown) => storeDown(request, failure));
+    return isScope(scope) ? scope.handle(request, prism) : scope;
+  }
+  async function record(entry: JournalInput): Promise<void> {
+    const scope = await scopeOfRequest(entry.headers).catch(() => undefined);
+    // A request of an unknown session is journaled nowhere: there is no journal it could be read from.
+    if (scope && isScope(scope)) await scope.record(entry);
+  }
+  async function admin(method: string, path: string, body: unknown, headers: MockRequest['headers'] = {}): Promise<Answer> {
+    const json = (status: number, value: unknown): Answer => ({ status, headers: { 'Content-Type': 'application/json' }, body: value });
+    try {
+      if (path === '/__admin/sessions' && method === 'POST') return json(201, await sessions.create(body as SessionOptions));
+      const one = /^\/__admin\/sessions\/([^/]+)$/.exec(path);
+      if (one && method === 'GET') {
+        const found = await sessions.get(decodeURIComponent(one[1]!));
+        return found ? json(200, publicSession(found)) : json(404, { error: 'unknown_session', message: `No session "${decodeURIComponent(one[1]!)}".` });
+      }
+      if (one && method === 'DELETE') return (await sessions.delete(decodeURIComponent(one[1]!)), json(200, { deleted: true }));
+      const scope = await scopeOfRequest(headers);
+      return isScope(scope) ? scope.admin(method, path, body) : scope;
+    } catch (failure) {
+      if (failure instanceof SandboxAdminError) return json(400, { error: 'bad_request', message: failure.message });
+      if (failure instanceof StoreUnavailableError) return json(503, { error: 'store_unavailable', message: failure.message });
+      throw failure;
+    }
+  }
+
+  /** Everything of one session of this API: its store's prefix, journal, faults, seed and rules' state. */
+  function createScope(session: SessionRecord | undefined): Scope {
+  const prefix = session ? sessionPrefix(session.id) : '';
+  const store = scopedStore(shared.store, `${prefix}${api}:`);
+  const tokens = shared.tokenRealm === undefined ? store : scopedStore(shared.store, `${prefix}realm:${shared.tokenRealm}:`);
+  const seedNow = async (): Promise<SandboxSeed> => ({ ...behaviour.defaultSeed, ...shared.seed, ...(session?.seed ?? {}), ...((await store.get<SandboxSeed>('admin:seed')) ?? {}) });
 
   /** Entries journaled as their request started, until it is answered; bounded, oldest dropped (a request whose handling threw is never answered). */
   const journaling = new Map<string, JournalEntry>();
@@ -178,19 +265,11 @@ export function createSandboxLayer(
     return undefined;
   }
 
-  /**
-   * The store unreachable (Redis down): 503 in the API's error body, `Retry-After: 1`. A keyed
-   * request cut off half-way is settled by its Idempotency-Key's lease (see `idempotent`).
-   */
   async function handle(request: PreparedRequest, prism: () => Promise<Answer>): Promise<Answer | 'drop'> {
     try {
       return await handleWithStore(request, prism);
     } catch (failure) {
-      if (!(failure instanceof StoreUnavailableError)) throw failure;
-      const body = errorBody(request.errorContext, 503, `The sandbox's state store is unavailable; retry later. ${failure.message}`, 'SERVICE_UNAVAILABLE');
-      // The token endpoint's OAuth2 error body has its own code for it (RFC 6749 5.2 / 4.1.2.1).
-      if ('error_description' in body) body.error = 'temporarily_unavailable';
-      return { status: 503, headers: { 'Content-Type': 'application/json', 'Retry-After': '1' }, body };
+      return storeDown(request, failure);
     }
   }
 
@@ -338,7 +417,7 @@ export function createSandboxLayer(
   }
 
   /** Journals a request; while the store is down the entry is lost (the request still gets its 503). */
-  async function record(entry: { id: string; method: string; path: string; operationId?: string; headers: MockRequest['headers']; body: unknown; status: number | null }): Promise<void> {
+  async function record(entry: JournalInput): Promise<void> {
     try {
       await recordInStore(entry);
     } catch (failure) {
@@ -346,7 +425,7 @@ export function createSandboxLayer(
     }
   }
 
-  async function recordInStore(entry: { id: string; method: string; path: string; operationId?: string; headers: MockRequest['headers']; body: unknown; status: number | null }): Promise<void> {
+  async function recordInStore(entry: JournalInput): Promise<void> {
     // The answered write of a request this instance journaled as it started reuses that entry's
     // time and masked headers and body (masking twice, and reading the entry back, cost each
     // request twice over); anything else is read from the store.
@@ -389,12 +468,15 @@ export function createSandboxLayer(
       if (path === '/__admin/reset' && method === 'POST') return (await control.reset(), json(200, { reset: true }));
       if (path === '/__admin/faults' && method === 'POST') return json(201, await control.fault(body as FaultSpec));
       if (path === '/__admin/seed' && method === 'POST') return (await control.seed(body as SandboxSeed), json(200, { seeded: true }));
-      return json(404, { error: 'not_found', message: `No admin endpoint ${method} ${path}. There are GET /__admin/health, GET/DELETE /__admin/requests, POST /__admin/reset, POST /__admin/faults, POST /__admin/seed.` });
+      return json(404, { error: 'not_found', message: `No admin endpoint ${method} ${path}. There are GET /__admin/health, GET/DELETE /__admin/requests, POST /__admin/reset, POST /__admin/faults, POST /__admin/seed, POST /__admin/sessions, GET/DELETE /__admin/sessions/{id}.` });
     } catch (failure) {
       if (failure instanceof SandboxAdminError) return json(400, { error: 'bad_request', message: failure.message });
       if (failure instanceof StoreUnavailableError) return json(503, { error: 'store_unavailable', message: failure.message });
       throw failure;
     }
+  }
+
+  return { control, handle, admin, record };
   }
 
   /** How the sandbox checks a scheme's credentials (as `handleWithStore` does). */
@@ -411,7 +493,11 @@ export function createSandboxLayer(
     behaviour: operations.map((operation) => operation.iid!).filter((operationId) => behaviour.rules[operationId] !== undefined),
     idempotency: operations.some(declaresIdempotencyKey),
   };
-  return { layer: { handle, admin, record }, control, capabilities };
+  return { layer: { handle, admin, record }, control: defaultScope.control, capabilities, sessions: { ...sessions, control: async (id) => {
+    const found = await sessions.get(id);
+    if (!found) throw new SandboxAdminError(`No session "${id}" (it expired, was deleted, or was never created).`);
+    return scopeOf(found).control;
+  } } };
 }
 
 /** A `status` fault: the documented example of that status when there is one, else the API's error body. */
