@@ -1,4 +1,4 @@
-import { headerSafe, maxBodyBytes, type MockRequest, type Responder } from './responder.js';
+import { faultedText, headerSafe, maxBodyBytes, type Answer, type MockRequest, type Responder } from './responder.js';
 import { serializeBody } from './serialize.js';
 
 /**
@@ -40,11 +40,44 @@ export async function toFetchResponse(responder: Responder, request: MockRequest
   if (outcome === 'drop') return Response.error();
   const headers = new Headers();
   for (const [name, value] of Object.entries(outcome.headers)) headers.set(name, typeof value === 'string' ? headerSafe(value) : String(value));
-  const body = serializeBody(outcome.body, headers.get('content-type') ?? undefined);
+  const body = faultedText(serializeBody(outcome.body, headers.get('content-type') ?? undefined), outcome.transport);
   // 204, 304 and the like carry no body (the Fetch API refuses one).
   const withoutBody = outcome.status === 204 || outcome.status === 205 || outcome.status === 304 || request.method.toUpperCase() === 'HEAD';
   const bytes = withoutBody || body === undefined ? null : new TextEncoder().encode(body);
   // As Node writes it on a port: the length of a body that is sent whole.
   if (bytes && !headers.has('content-length')) headers.set('content-length', String(bytes.length));
+  if (bytes && (outcome.transport?.truncate || outcome.transport?.dribble)) return new Response(damagedStream(bytes, outcome.transport), { status: outcome.status, headers });
   return new Response(bytes, { status: outcome.status, headers });
+}
+
+/** A fault's damage as a body stream: half the bytes, then an error (the connection cut); or the bytes in chunks over time. */
+function damagedStream(bytes: Uint8Array, transport: NonNullable<Answer['transport']>): ReadableStream<Uint8Array> {
+  if (transport.truncate) {
+    return new ReadableStream({
+      start(controller) {
+        controller.enqueue(bytes.subarray(0, Math.floor(bytes.length / 2)));
+        controller.error(new TypeError('terminated: the connection closed before the body was complete'));
+      },
+    });
+  }
+  const { durationMs, chunks } = transport.dribble!;
+  const size = Math.ceil(bytes.length / chunks);
+  let sent = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return new ReadableStream({
+    pull(controller) {
+      return new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          const part = bytes.subarray(sent, sent + size);
+          sent += part.length;
+          controller.enqueue(part);
+          if (sent >= bytes.length) controller.close();
+          resolve();
+        }, sent === 0 ? 0 : durationMs / chunks);
+      });
+    },
+    cancel() {
+      clearTimeout(timer);
+    },
+  });
 }

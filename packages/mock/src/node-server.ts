@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { headerSafe, maxBodyBytes, type Answer, type MockRequest, type Responder } from './responder.js';
+import { faultedText, headerSafe, maxBodyBytes, type Answer, type MockRequest, type Responder } from './responder.js';
 import { serializeBody } from './serialize.js';
 
 /** Past this many bytes an oversized body is no longer drained: the 413 is sent and the connection closed. */
@@ -93,6 +93,26 @@ function write(reply: ServerResponse, answer: Answer): void {
   if (reply.headersSent) return void reply.end();
   for (const [name, value] of Object.entries(answer.headers)) reply.setHeader(name, typeof value === 'string' ? headerSafe(value) : value);
   reply.statusCode = answer.status;
-  const payload = serializeBody(answer.body, reply.getHeader('content-type') as string | undefined);
-  reply.end(payload);
+  const payload = faultedText(serializeBody(answer.body, reply.getHeader('content-type') as string | undefined), answer.transport);
+  const transport = answer.transport;
+  if (!payload || (!transport?.truncate && !transport?.dribble)) return void reply.end(payload);
+  // A fault's damage: the whole body's length is announced, then less of it, or all of it slowly.
+  const bytes = Buffer.from(payload);
+  reply.setHeader('Content-Length', bytes.length);
+  if (transport.truncate) {
+    reply.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => reply.socket?.destroy());
+    return;
+  }
+  const { durationMs, chunks } = transport.dribble!;
+  const size = Math.ceil(bytes.length / chunks);
+  let sent = 0;
+  const next = () => {
+    if (reply.destroyed) return;
+    const part = bytes.subarray(sent, sent + size);
+    sent += part.length;
+    if (sent >= bytes.length) return void reply.end(part);
+    reply.write(part);
+    setTimeout(next, durationMs / chunks);
+  };
+  next();
 }

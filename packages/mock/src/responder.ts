@@ -37,6 +37,26 @@ export interface Answer {
   status: number;
   headers: Record<string, string | number>;
   body: unknown;
+  /** How an adapter breaks the exchange on a fault's word (it writes the answer whole otherwise). */
+  transport?: AnswerTransport;
+  /** The fault that made it, for the journal. */
+  fault?: { id: string; kinds: string[] };
+}
+
+/** A fault's damage to an answer on the wire. */
+export interface AnswerTransport {
+  /** Headers (with the whole body's length) and the first half of the body, then the connection closes. */
+  truncate?: boolean;
+  /** The body's JSON text without its last character: invalid JSON under the right content type. */
+  malformed?: boolean;
+  /** The body in `chunks` parts spread over `durationMs`. */
+  dribble?: { durationMs: number; chunks: number };
+}
+
+/** The bytes of a body text as a fault sends them: malformed, or whole. */
+export function faultedText(text: string | undefined, transport: AnswerTransport | undefined): string | undefined {
+  if (!transport?.malformed) return text;
+  return text === undefined || text.length === 0 ? '{' : text.slice(0, -1);
 }
 
 /** What an adapter does: write `answer`, or close the connection unanswered (`'drop'`). */
@@ -69,7 +89,7 @@ export interface ServerLayer {
   /** Answers a prepared request; `prism` runs the engine (validation, security, examples). `'drop'` closes the connection unanswered. */
   handle?(request: PreparedRequest, prism: () => Promise<Answer>): Promise<Outcome>;
   /** Every request (admin ones excepted), for the journal: once when it starts executing (status null), once answered; `id` joins the two. */
-  record?(entry: { id: string; method: string; path: string; operationId?: string; headers: MockRequest['headers']; body: unknown; status: number | null }): Promise<void>;
+  record?(entry: { id: string; method: string; path: string; operationId?: string; headers: MockRequest['headers']; body: unknown; status: number | null; fault?: Answer['fault'] }): Promise<void>;
 }
 
 /**
@@ -213,7 +233,7 @@ export function createResponder(operations: IHttpOperation[], options: Responder
       const status = error.status !== 415 || !context.operation || documentsStatus(context.operation, 415) ? error.status : 400;
       outcome = { status, headers: { ...json, ...error.headers }, body: errorBody(context, status, error.message) };
     }
-    await layer?.record?.({ id: journalId, method, path: pathAndQuery, operationId, headers: request.headers, body: parsedBody, status: outcome === 'drop' ? null : outcome.status });
+    await layer?.record?.({ id: journalId, method, path: pathAndQuery, operationId, headers: request.headers, body: parsedBody, status: outcome === 'drop' ? null : outcome.status, fault: outcome === 'drop' ? undefined : outcome.fault });
     return outcome;
   }
 

@@ -85,6 +85,22 @@ describe('createSandboxHandlers() with msw/node', () => {
     expect((await fetch(`${centili}/auth/transactions/${transactionId}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
   });
 
+  it.each([
+    { fault: { body: 'truncate' as const }, reads: 'a cut body' },
+    { fault: { body: 'malformed' as const }, reads: 'invalid JSON' },
+    { fault: { dribble: { durationMs: 60, chunks: 3 } }, reads: 'the whole body, slowly' },
+  ])('damages an answer in-process as on a port: $reads', async ({ fault, reads }) => {
+    const token = await login();
+    await sandbox.fault({ api: 'centili-payments', operationId: 'startTransaction', ...fault });
+    const answer = await call(`${centili}/auth/transactions`, token, { method: 'POST', json: start });
+    expect(answer.status).toBe(200);
+    const text = await answer.text().then((body) => ({ body }), (error: unknown) => ({ error }));
+    if (reads === 'a cut body') expect(text).toMatchObject({ error: expect.any(TypeError) });
+    else if (reads === 'invalid JSON') expect(() => JSON.parse((text as { body: string }).body)).toThrow(SyntaxError);
+    else expect(JSON.parse((text as { body: string }).body)).toMatchObject({ transactionType: 'CHARGE' });
+    expect((await sandbox.requests({ api: 'centili-payments', operationId: 'startTransaction' }))[0]!.fault?.kinds).toEqual([Object.keys(fault)[0] === 'body' ? fault.body : 'dribble']);
+  });
+
   it('takes a token of the shared Centili token endpoint on every Centili API', async () => {
     const token = await login();
     const packages = await call('https://capi.centili.com/payments/v3/services/packages?serviceKey=f31a355df6dad07e49ba474db7ff9b07&country=rs', token);

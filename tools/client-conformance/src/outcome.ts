@@ -18,9 +18,11 @@ interface ErrorFields {
   reason?: string | undefined;
   status?: number | undefined;
   field?: string | undefined;
+  /** CarrierTimeoutError: `timeout` or `deadline`. */
+  limit?: string | undefined;
 }
 
-/** The class of a typed error (`CarrierParseError:empty`, `CarrierApiError:404`), undefined for any other. */
+/** The class of a typed error (`CarrierParseError:empty`, `CarrierApiError:404`, `CarrierTimeoutError:deadline`), undefined for any other. */
 function typedClass(error: ErrorFields): string | undefined {
   switch (error.name) {
     case 'CarrierParseError':
@@ -29,6 +31,8 @@ function typedClass(error: ErrorFields): string | undefined {
       return 'CarrierResponseValidationError';
     case 'CarrierApiError':
       return `CarrierApiError:${error.status}`;
+    case 'CarrierTimeoutError':
+      return `CarrierTimeoutError:${error.limit}`;
     case 'CarrierValidationError':
       return `CarrierValidationError:${error.field}`;
     default:

@@ -1,12 +1,12 @@
 import type { HttpSecurityScheme, IHttpOperation } from '@stoplight/types';
 import { errorBody } from '../http-support.js';
-import type { Answer, MockCapabilities, MockRequest, PreparedRequest, ServerLayer } from '../responder.js';
+import type { Answer, AnswerTransport, MockCapabilities, MockRequest, PreparedRequest, ServerLayer } from '../responder.js';
 import { boundJournalEntry } from './journal-bound.js';
 import { behaviourOf } from './rules/index.js';
 import { scopedStore, StoreUnavailableError, type SandboxStore, type StoreHealth } from './store.js';
 import { createSessions, publicSession, sessionPrefix, type SandboxSessions, type SessionOptions, type SessionRecord } from './sessions.js';
 import { checkBearer } from './rules/centili-token.js';
-import type { FaultSpec, JournalEntry, RequestFilter, ResolvedSandboxSettings, RuleContext, SandboxSeed } from './types.js';
+import type { FaultLatency, FaultSpec, JournalEntry, RequestFilter, ResolvedSandboxSettings, RuleContext, SandboxSeed } from './types.js';
 
 /** Raised for a bad admin call or a bad `mock.fault()` spec. */
 export class SandboxAdminError extends Error {
@@ -37,7 +37,7 @@ class ClaimLostError extends StoreUnavailableError {
 }
 
 /** A request as the journal takes it (see ServerLayer.record). */
-type JournalInput = { id: string; method: string; path: string; operationId?: string; headers: MockRequest['headers']; body: unknown; status: number | null };
+type JournalInput = { id: string; method: string; path: string; operationId?: string; headers: MockRequest['headers']; body: unknown; status: number | null; fault?: Answer['fault'] };
 
 /** One session's sandbox of one API: its control, request handling, admin surface and journal. */
 interface Scope {
@@ -61,6 +61,18 @@ function storeDown(request: PreparedRequest, failure: unknown): Answer {
   // The token endpoint's OAuth2 error body has its own code for it (RFC 6749 5.2 / 4.1.2.1).
   if ('error_description' in body) body.error = 'temporarily_unavailable';
   return { status: 503, headers: { 'Content-Type': 'application/json', 'Retry-After': '1' }, body };
+}
+
+/** The answer as a fault sends it: its damage on the wire, and the fault's id and kinds for the journal. A replayed answer keeps no damage of its first sending. */
+function damaged(answer: Answer, fault: FaultSpec & { id?: string; drawnLatencyMs?: number } | undefined): Answer {
+  if (!fault?.id) return answer;
+  const kinds = (['status', 'delayMs', 'latency', 'drop', 'body', 'dribble', 'retryAfterSeconds', 'probability'] as const).filter((name) => fault[name] !== undefined).map((name) => (name === 'body' ? String(fault.body) : name));
+  const transport: AnswerTransport = {
+    ...(fault.body === 'truncate' ? { truncate: true } : {}),
+    ...(fault.body === 'malformed' ? { malformed: true } : {}),
+    ...(fault.dribble ? { dribble: { durationMs: fault.dribble.durationMs, chunks: fault.dribble.chunks ?? 10 } } : {}),
+  };
+  return { ...answer, ...(Object.keys(transport).length > 0 ? { transport } : {}), fault: { id: fault.id, kinds } };
 }
 
 const mutating = new Set<keyof SandboxStore>(['set', 'setIfAbsent', 'compareAndSet', 'incr', 'delete', 'append', 'deletePrefix']);
@@ -256,11 +268,18 @@ export function createSandboxLayer(
     health: () => store.health!(),
   };
 
-  async function claimFault(operationId: string): Promise<StoredFault | undefined> {
+  /** The fault that hits this request, with its latency drawn (ms), or undefined. */
+  async function claimFault(operationId: string): Promise<(StoredFault & { drawnLatencyMs?: number }) | undefined> {
     for (const fault of await store.list<StoredFault>('faults')) {
       if (fault.operationId !== operationId) continue;
+      // The n-th request it matches, counted atomically over the instances: a seeded fault draws the same for it on every run.
+      const draws = fault.probability !== undefined || fault.latency !== undefined;
+      const n = draws && fault.seed !== undefined ? (await store.incr(`fault-seen:${fault.id}`))! : 0;
+      const draw = (k: number) => (fault.seed !== undefined ? seededDraw(fault.seed + k, n) : Math.random());
+      if (fault.probability !== undefined && draw(0) >= fault.probability) continue;
       // One atomic step: a fault with `times` hits exactly that many requests, whatever the instances.
-      if (fault.times === undefined || (await store.incr(`fault-used:${fault.id}`, 1, { max: fault.times })) !== undefined) return fault;
+      if (fault.times !== undefined && (await store.incr(`fault-used:${fault.id}`, 1, { max: fault.times })) === undefined) continue;
+      return fault.latency ? { ...fault, drawnLatencyMs: latencyMs(fault.latency, draw(1), draw(2)) } : fault;
     }
     return undefined;
   }
@@ -281,7 +300,12 @@ export function createSandboxLayer(
     });
     const fault = await claimFault(request.operationId);
     if (fault?.drop === 'before') return 'drop';
-    if (fault?.status !== undefined) return faultAnswer(request, fault.status, error);
+    if (fault?.status !== undefined) {
+      if (fault.drawnLatencyMs || fault.delayMs) await sleep((fault.delayMs ?? 0) + (fault.drawnLatencyMs ?? 0));
+      const answer = faultAnswer(request, fault.status, error);
+      if (fault.retryAfterSeconds !== undefined) answer.headers = { ...answer.headers, 'Retry-After': String(fault.retryAfterSeconds) };
+      return damaged(answer, fault);
+    }
 
     // Tokens are real: a Centili operation needs a token this sandbox issued, not expired.
     let principal = 'anonymous';
@@ -303,9 +327,9 @@ export function createSandboxLayer(
     const rule = behaviour.rules[request.operationId];
     if (validated.status >= 300) return validated;
     if (!rule) {
-      // No behaviour: Prism's example, with the fault's delay and drop still applied.
-      if (fault?.delayMs) await sleep(fault.delayMs);
-      return fault?.drop === 'after' ? 'drop' : validated;
+      // No behaviour: Prism's example, with the fault's delay, drop and damage still applied.
+      if (fault?.delayMs || fault?.drawnLatencyMs) await sleep((fault.delayMs ?? 0) + (fault.drawnLatencyMs ?? 0));
+      return fault?.drop === 'after' ? 'drop' : damaged(validated, fault);
     }
 
     const context: RuleContext = {
@@ -320,11 +344,11 @@ export function createSandboxLayer(
       json: (body, status = 200, headers = {}) => ({ status, headers: { 'Content-Type': 'application/json', ...headers }, body }),
     };
     const execute = async (ruleStore: SandboxStore): Promise<Answer> => {
-      if (fault?.delayMs) await sleep(fault.delayMs);
+      if (fault?.delayMs || fault?.drawnLatencyMs) await sleep((fault.delayMs ?? 0) + (fault.drawnLatencyMs ?? 0));
       return rule.handle(ruleStore === store ? context : { ...context, store: ruleStore });
     };
     const answer = declaresIdempotencyKey(request.operation) ? await idempotent(request, principal, execute, error) : await execute(store);
-    return fault?.drop === 'after' ? 'drop' : answer;
+    return fault?.drop === 'after' ? 'drop' : damaged(answer, fault);
   }
 
   /**
@@ -432,7 +456,7 @@ export function createSandboxLayer(
     const started = journaling.get(entry.id);
     journaling.delete(entry.id);
     const journal: JournalEntry = started
-      ? { ...started, status: entry.status }
+      ? { ...started, status: entry.status, ...(entry.fault ? { fault: entry.fault } : {}) }
       : boundJournalEntry(
           {
             id: entry.id,
@@ -443,6 +467,7 @@ export function createSandboxLayer(
             status: entry.status,
             headers: maskHeaders(entry.headers),
             body: maskBody(entry.body),
+            ...(entry.fault ? { fault: entry.fault } : {}),
           },
           shared.settings.journalEntryMaxBytes,
         );
@@ -508,8 +533,8 @@ function faultAnswer(request: PreparedRequest, status: number, error: RuleContex
   return error(status, `Fault injected: ${status} for ${request.operationId}`);
 }
 
-const faultFields = ['operationId', 'status', 'delayMs', 'drop', 'times'] as const;
-/** The longest `delayMs` a fault may ask for: 10 minutes (the running claim of an Idempotency-Key outlives it). */
+const faultFields = ['operationId', 'status', 'delayMs', 'drop', 'times', 'probability', 'seed', 'latency', 'body', 'dribble', 'retryAfterSeconds'] as const;
+/** The longest `delayMs` a fault may ask for, and the longest latency or dribble it may draw: 10 minutes. */
 export const maxFaultDelayMs = 600_000;
 
 /**
@@ -519,22 +544,66 @@ export const maxFaultDelayMs = 600_000;
  * final one, so the client waits for good) is refused, not accepted and then broken.
  */
 export function faultProblem(spec: unknown, operationIds: Set<string | undefined>): string | undefined {
-  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) return 'A fault is a JSON object: {"operationId": "...", "status" | "delayMs" | "drop", "times"?}.';
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) return 'A fault is a JSON object: {"operationId": "...", "status" | "delayMs" | "drop" | "latency" | "body" | "dribble", "times"?, "probability"?, "seed"?}.';
   const fault = spec as Record<string, unknown>;
   const unknown = Object.keys(fault).filter((name) => !(faultFields as readonly string[]).includes(name));
   if (unknown.length > 0) return `Unknown fault field ${unknown.map((name) => `"${name}"`).join(', ')}; the fields are ${faultFields.join(', ')}.`;
   if (typeof fault.operationId !== 'string' || !operationIds.has(fault.operationId)) return `"operationId" must be one of ${[...operationIds].join(', ')}; got ${JSON.stringify(fault.operationId)}.`;
-  if (fault.status === undefined && fault.delayMs === undefined && fault.drop === undefined) return 'A fault needs "status", "delayMs" or "drop".';
+  if (['status', 'delayMs', 'drop', 'latency', 'body', 'dribble'].every((name) => fault[name] === undefined)) return 'A fault needs "status", "delayMs", "drop", "latency", "body" or "dribble".';
   if (fault.status !== undefined && (!Number.isInteger(fault.status) || (fault.status as number) < 200 || (fault.status as number) > 599)) {
     return `"status" must be an integer from 200 to 599, a final answer (a 1xx is an interim response, RFC 9110 §15.2); got ${JSON.stringify(fault.status)}.`;
   }
-  if (fault.delayMs !== undefined && (!Number.isInteger(fault.delayMs) || (fault.delayMs as number) < 0 || (fault.delayMs as number) > maxFaultDelayMs)) {
-    return `"delayMs" must be an integer from 0 to ${maxFaultDelayMs} (milliseconds); got ${JSON.stringify(fault.delayMs)}.`;
-  }
+  const ms = (value: unknown) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= maxFaultDelayMs;
+  if (fault.delayMs !== undefined && !ms(fault.delayMs)) return `"delayMs" must be an integer from 0 to ${maxFaultDelayMs} (milliseconds); got ${JSON.stringify(fault.delayMs)}.`;
   if (fault.drop !== undefined && fault.drop !== 'before' && fault.drop !== 'after') return `"drop" must be "before" or "after"; got ${JSON.stringify(fault.drop)}.`;
   if (fault.status !== undefined && fault.drop !== undefined) return '"status" and "drop" cannot be combined: a status fault answers, a drop closes the connection unanswered.';
   if (fault.times !== undefined && (!Number.isInteger(fault.times) || (fault.times as number) < 1)) return `"times" must be a positive integer; got ${JSON.stringify(fault.times)}.`;
+  if (fault.probability !== undefined && (typeof fault.probability !== 'number' || !(fault.probability > 0 && fault.probability <= 1))) return `"probability" must be a number above 0 and at most 1; got ${JSON.stringify(fault.probability)}.`;
+  if (fault.seed !== undefined && !Number.isSafeInteger(fault.seed)) return `"seed" must be an integer; got ${JSON.stringify(fault.seed)}.`;
+  if (fault.latency !== undefined) {
+    const latency = fault.latency as Record<string, unknown>;
+    const kind = typeof latency === 'object' && latency !== null ? latency.distribution : undefined;
+    const fields: Record<string, string[]> = { fixed: ['ms'], uniform: ['minMs', 'maxMs'], lognormal: ['medianMs', 'sigma'] };
+    if (typeof kind !== 'string' || !fields[kind]) return `"latency.distribution" must be "fixed", "uniform" or "lognormal"; got ${JSON.stringify(kind)}.`;
+    const extra = Object.keys(latency).filter((name) => name !== 'distribution' && !fields[kind]!.includes(name));
+    if (extra.length > 0) return `"latency.${extra[0]}" is not a field of a ${kind} latency (it takes ${fields[kind]!.join(', ')}).`;
+    for (const name of fields[kind]!.filter((name) => name.endsWith('Ms') || name === 'ms')) if (!ms(latency[name])) return `"latency.${name}" must be an integer from 0 to ${maxFaultDelayMs} (milliseconds); got ${JSON.stringify(latency[name])}.`;
+    if (kind === 'uniform' && (latency.minMs as number) > (latency.maxMs as number)) return `"latency.minMs" must be at most "latency.maxMs"; got ${latency.minMs} and ${latency.maxMs}.`;
+    if (kind === 'lognormal' && (typeof latency.sigma !== 'number' || !(latency.sigma >= 0 && latency.sigma <= 4))) return `"latency.sigma" must be a number from 0 to 4; got ${JSON.stringify(latency.sigma)}.`;
+  }
+  if (fault.body !== undefined && fault.body !== 'truncate' && fault.body !== 'malformed') return `"body" must be "truncate" or "malformed"; got ${JSON.stringify(fault.body)}.`;
+  if (fault.dribble !== undefined) {
+    const dribble = fault.dribble as Record<string, unknown>;
+    if (typeof dribble !== 'object' || dribble === null || !ms(dribble.durationMs)) return `"dribble.durationMs" must be an integer from 0 to ${maxFaultDelayMs} (milliseconds); got ${JSON.stringify(dribble?.durationMs)}.`;
+    if (dribble.chunks !== undefined && (!Number.isInteger(dribble.chunks) || (dribble.chunks as number) < 2 || (dribble.chunks as number) > 1000)) return `"dribble.chunks" must be an integer from 2 to 1000; got ${JSON.stringify(dribble.chunks)}.`;
+    const extra = Object.keys(dribble).filter((name) => name !== 'durationMs' && name !== 'chunks');
+    if (extra.length > 0) return `"dribble.${extra[0]}" is not a field of dribble (it takes durationMs, chunks).`;
+  }
+  if ((fault.body !== undefined || fault.dribble !== undefined) && fault.drop !== undefined) return '"body" and "dribble" break an answer; "drop" sends none: they cannot be combined.';
+  if (fault.body === 'truncate' && fault.dribble !== undefined) return '"body": "truncate" and "dribble" cannot be combined: choose one way to send the body.';
+  if (fault.retryAfterSeconds !== undefined) {
+    if (fault.status !== 429 && fault.status !== 503) return '"retryAfterSeconds" goes with "status" 429 or 503 (RFC 9110 §10.2.3 and RFC 6585 §4).';
+    if (!Number.isInteger(fault.retryAfterSeconds) || (fault.retryAfterSeconds as number) < 0 || (fault.retryAfterSeconds as number) > 86_400) return `"retryAfterSeconds" must be an integer from 0 to 86400; got ${JSON.stringify(fault.retryAfterSeconds)}.`;
+  }
   return undefined;
+}
+
+/** A number in [0, 1) for the n-th draw of a seeded fault (mulberry32 over seed and n): the same on every run and instance. */
+function seededDraw(seed: number, n: number): number {
+  let t = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(n | 0, 0x85ebca6b)) >>> 0;
+  t = (t + 0x6d2b79f5) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+/** A latency drawn from its distribution, in ms, from two draws in [0, 1); at most maxFaultDelayMs. */
+function latencyMs(latency: FaultLatency, u1: number, u2: number): number {
+  if (latency.distribution === 'fixed') return latency.ms;
+  if (latency.distribution === 'uniform') return Math.round(latency.minMs + (latency.maxMs - latency.minMs) * u1);
+  // Box-Muller: a standard normal from two uniforms; exp(ln(median) + sigma * z).
+  const z = Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+  return Math.min(maxFaultDelayMs, Math.round(latency.medianMs * Math.exp(latency.sigma * z)));
 }
 
 const seedLists = ['dataPools', 'subscribers', 'services', 'countries', 'servicePackages', 'packages', 'dataGiftingServices'] as const;

@@ -97,7 +97,22 @@ export interface FaultSpec {
   drop?: 'before' | 'after';
   /** How many requests it hits; default every one until reset. */
   times?: number;
+  /** Hit only this share of the requests it matches, more than 0 and at most 1 (default 1). */
+  probability?: number;
+  /** Makes `probability` and `latency` a repeatable sequence: the n-th request it matches draws the same on every run, on any instance. */
+  seed?: number;
+  /** Execute after a delay drawn from a distribution, in ms (each draw at most 600000). */
+  latency?: FaultLatency;
+  /** Break the answer: `truncate` sends the headers and half the body, then closes the connection; `malformed` sends invalid JSON under the right content type. */
+  body?: 'truncate' | 'malformed';
+  /** Send the answer's body in `chunks` (default 10) spread over `durationMs`. */
+  dribble?: { durationMs: number; chunks?: number };
+  /** With `status` 429 or 503: the `Retry-After` header, in seconds. */
+  retryAfterSeconds?: number;
 }
+
+/** A latency distribution, in ms: fixed, uniform between two bounds, or lognormal around a median. */
+export type FaultLatency = { distribution: 'fixed'; ms: number } | { distribution: 'uniform'; minMs: number; maxMs: number } | { distribution: 'lognormal'; medianMs: number; sigma: number };
 
 /** One request in the journal. Secrets (Authorization, X-API-Key, Cookie and token headers; password, refresh_token, client_secret, access_token and pin fields, their names compared decoded and in any case, in the body and the query) are masked. */
 export interface JournalEntry {
@@ -115,6 +130,8 @@ export interface JournalEntry {
   body: unknown;
   /** Set only when the body was cut: its full size, in bytes (UTF-8 of its JSON text). */
   bodyBytes?: number;
+  /** The fault that hit this request: its id and what it did (`status`, `latency`, `truncate`...). */
+  fault?: { id: string; kinds: string[] };
 }
 
 /** Selects journal entries: every given field must match. */
