@@ -9,11 +9,13 @@ const usage = `usage: carrier-contract --api <name> --base-url <url>
          [--token T | --username U --password P [--client-id C] [--token-url URL] | --api-key K]
          [--reporter pretty|json|junit] [--output file] [--filter text]
          [--checks shape,flow,idempotency,auth,negative] [--pin PIN] [--read-only] [--rate N]
+         [--header 'Name: value']...
 
 Runs the contract checks of an API against a server: the shape of each answer, flows along the
 spec's links, Idempotency-Key replays, credentials, documented 404/400/429. --pin gives the
 server's test PIN (the checks that need it are skipped without it), --read-only skips every check
-that changes state, --rate sends at most N requests per second. Exits 1 when any check fails,
+that changes state, --rate sends at most N requests per second, --header adds a header to every
+request (e.g. 'X-Sandbox-Session: <id>' to run in a session of a shared sandbox). Exits 1 when any check fails,
 2 on bad usage.`;
 
 /** Bad usage: told in one line with the usage, exit code 2. */
@@ -79,6 +81,7 @@ function parse(argv: string[]) {
       pin: { type: 'string' },
       'read-only': { type: 'boolean', default: false },
       rate: { type: 'string' },
+      header: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -100,6 +103,13 @@ function parse(argv: string[]) {
   if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) throw new UsageError(`--rate must be a positive number of requests per second, got "${values.rate}"`);
   if (values.pin !== undefined && values.pin === '') throw new UsageError('--pin must not be empty');
 
+  const headers: Record<string, string> = {};
+  for (const header of values.header ?? []) {
+    const match = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):\s*(.*)$/.exec(header);
+    if (!match || /[\r\n]/.test(match[2]!)) throw new UsageError(`--header must be "Name: value" (a token, a colon, a value on one line), got "${header}"`);
+    headers[match[1]!] = match[2]!.trim();
+  }
+
   const credentials: ContractCredentials | undefined =
     values.token !== undefined
       ? { token: values.token }
@@ -109,7 +119,7 @@ function parse(argv: string[]) {
           ? { username: values.username, password: values.password!, clientId: values['client-id'], tokenUrl: values['token-url'] }
           : undefined;
   return {
-    run: { api: values.api, baseUrl: values['base-url'], credentials, filter: values.filter, checks: checks as CheckKind[] | undefined, pin: values.pin, readOnly: values['read-only'], rate },
+    run: { api: values.api, baseUrl: values['base-url'], credentials, filter: values.filter, checks: checks as CheckKind[] | undefined, pin: values.pin, readOnly: values['read-only'], rate, headers },
     reporter: values.reporter as ReporterName,
     output: values.output,
   };

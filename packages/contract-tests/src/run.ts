@@ -31,6 +31,12 @@ export interface RunContractTestsOptions {
   readOnly?: boolean;
   /** At most this many requests per second (`--rate`); default unpaced. */
   rate?: number;
+  /**
+   * Headers added to every request, the token requests and the capabilities question included
+   * (`--header`): `{ 'X-Sandbox-Session': id }` runs the checks in a session of a shared sandbox.
+   * A check's own headers (credentials, Idempotency-Key) win over these.
+   */
+  headers?: Record<string, string>;
 }
 
 /** The outcome of one check: a shape case of the suite or a behaviour check. */
@@ -116,8 +122,9 @@ export async function runContractTests(options: RunContractTestsOptions): Promis
   const baseUrl = options.baseUrl.replace(/\/$/, '');
   const checkResponse = createResponseChecker(document);
   const paths = operationPaths(document);
-  const credentials = createCredentialSource(options.credentials, baseUrl, options.fetch ?? globalThis.fetch, acceptedCredentials(document).apiKeyHeader);
-  const send = createSender({ baseUrl, fetch: options.fetch ?? globalThis.fetch, credentials, timeoutMs: options.timeoutMs ?? 30_000, rate: options.rate });
+  const fetch = withHeaders(options.fetch ?? globalThis.fetch, options.headers);
+  const credentials = createCredentialSource(options.credentials, baseUrl, fetch, acceptedCredentials(document).apiKeyHeader);
+  const send = createSender({ baseUrl, fetch, credentials, timeoutMs: options.timeoutMs ?? 30_000, rate: options.rate });
   const selected = (id: string) => !options.filter || id.includes(options.filter);
   const shapeCases = suite.cases.filter((testCase) => kinds.has(kindOfCase(testCase)) && selected(testCase.id));
   const behaviour = deriveChecks(document, suite).filter((check) => kinds.has(check.kind) && selected(check.id));
@@ -231,4 +238,14 @@ function operationPaths(document: object): Record<string, string> {
     for (const operation of Object.values(item)) if (operation?.operationId) paths[operation.operationId] = path;
   }
   return paths;
+}
+
+/** `fetch` with `headers` under every request's own (its own win). */
+function withHeaders(fetch: typeof globalThis.fetch, headers: Record<string, string> | undefined): typeof globalThis.fetch {
+  if (!headers || Object.keys(headers).length === 0) return fetch;
+  return (input, init) => {
+    const merged = new Headers(headers);
+    new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)).forEach((value, name) => merged.set(name, value));
+    return fetch(input, { ...init, headers: merged });
+  };
 }

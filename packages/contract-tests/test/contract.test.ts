@@ -162,6 +162,8 @@ describe('carrier-contract CLI', () => {
     { args: [...target], says: /^carrier-contract: --api is required$/ },
     { args: ['--api', 'centili-payments'], says: /^carrier-contract: --base-url is required$/ },
     { args: ['--api', 'centili-payments', '--base-url', 'localhost:4010'], says: /^carrier-contract: --base-url must be an absolute http\(s\) URL, got "localhost:4010"$/ },
+    { args: ['--api', 'centili-payments', '--base-url', 'http://127.0.0.1:4010', '--header', 'X-Sandbox-Session'], says: /^carrier-contract: --header must be "Name: value".*got "X-Sandbox-Session"$/ },
+    { args: ['--api', 'centili-payments', '--base-url', 'http://127.0.0.1:4010', '--header', 'Bad Name: v'], says: /^carrier-contract: --header must be "Name: value"/ },
     { args: ['--api', 'nope', ...target, '--token', 't'], says: /^carrier-contract: no contract suite for "nope"; known: centili-data-gifting, .*mtn-ng-data-gifting$/ },
     { args: ['--api', 'x', ...target, '--reporter', 'xml'], says: /^carrier-contract: --reporter must be pretty, json or junit, got "xml"$/ },
     { args: ['--api', 'x', ...target, '--username', 'u'], says: /^carrier-contract: --username and --password go together$/ },
