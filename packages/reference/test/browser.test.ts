@@ -5,6 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The built package, as a consumer gets it: the site is build output (pnpm build).
 import { referenceDir, serveReference, type RunningReference } from '../dist/index.js';
 
+/**
+ * How long a poll waits for the page to settle (Redoc renders and scrolls after a hash change):
+ * vitest's default of 1 s failed on a fresh clone with turbo running other suites on the same two
+ * cores. A bound that only says something is wrong when passed, never a speed target.
+ */
+const pollMs = 20_000;
+
 /** Debian's chromium, which the project's install step provides (`.ci/run`): a browser download is not possible here. */
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Screenshots of every page at every width, kept as artefacts of the run (gitignored). */
@@ -156,7 +163,7 @@ describe('the reference in a real browser (Debian chromium)', () => {
     const { page, errors, outside } = await open('/', viewport);
     for (const api of apis) {
       const row = page.locator('tbody tr', { has: page.locator(`a[href="${api.name}/index.html"]`) });
-      await expect.poll(() => row.count()).toBe(1);
+      await expect.poll(() => row.count(), { timeout: pollMs }).toBe(1);
       const text = await row.innerText();
       expect(text).toContain(api.title);
       expect(text).toContain(`@carrier-api/${api.name}-sdk`);
@@ -180,7 +187,7 @@ describe('the reference in a real browser (Debian chromium)', () => {
     const { page, errors, outside } = await open(`/${api.name}/index.html`, viewport);
     await page.waitForSelector('body[data-rendered="true"]', { timeout: 60_000 });
     for (const { operationId } of api.operations) {
-      await expect.poll(() => page.locator(`[data-section-id="operation/${operationId}"]`).count(), { message: operationId }).toBe(1);
+      await expect.poll(() => page.locator(`[data-section-id="operation/${operationId}"]`).count(), { message: operationId, timeout: pollMs }).toBe(1);
     }
     expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth), 'sideways scrolling (px)').toBeLessThanOrEqual(0);
 
@@ -200,7 +207,7 @@ describe('the reference in a real browser (Debian chromium)', () => {
       const toggle = kind === 'server' ? section.locator('.http-verb').first() : section.getByText('Authorizations:');
       if (!opened.has(`${kind} ${operation}`)) await toggle.click();
       opened.add(`${kind} ${operation}`);
-      await expect.poll(() => section.locator('.carrier-inferred', { hasText: why }).first().isVisible(), { message: `${kind}: ${why}` }).toBe(true);
+      await expect.poll(() => section.locator('.carrier-inferred', { hasText: why }).first().isVisible(), { message: `${kind}: ${why}`, timeout: pollMs }).toBe(true);
     }
 
     const { readable, problems } = await measure(page, '.carrier-inferred, .carrier-behaviour, .carrier-entry');
@@ -231,7 +238,7 @@ describe('the reference in a real browser (Debian chromium)', () => {
       await link.scrollIntoViewIfNeeded();
       expect(await inView(), `${farthest.id} before following its link`).toBe(false);
       await link.click();
-      await expect.poll(inView, { message: farthest.id }).toBe(true);
+      await expect.poll(inView, { message: farthest.id, timeout: pollMs }).toBe(true);
     }
 
     // The artefact shows the top of the summary, as a reader opening the page's first section sees it.
