@@ -112,9 +112,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
   const ownedStore = sandboxOptions && isRedisOptions(sandboxOptions.store) ? await connectRedis(sandboxOptions.store) : undefined;
   const store: SandboxStore | undefined = sandboxOptions ? (ownedStore ?? (sandboxOptions.store as SandboxStore | undefined) ?? new MemoryStore(settings!.clock)) : undefined;
   const controls: Record<string, SandboxControl> = {};
-  let sessions: SandboxSessionsControl | undefined;
   const sessionControls: Record<string, SandboxSessionsControl> = {};
-  const sessionsOf = async (api: string) => sessionControls[api]!;
   // faker.js is large: loaded only for a dynamic mock.
   const dynamicGenerator = options.dynamic ? await loadDynamicGenerator() : undefined;
 
@@ -134,7 +132,6 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
       if (sandboxOptions) {
         const sandbox = createSandboxLayer(api, operations, { store: store!, settings: settings!, seed: sandboxOptions.seed ?? {} });
         controls[api] = sandbox.control;
-        sessions ??= sandbox.sessions;
         sessionControls[api] = sandbox.sessions;
         layer = sandbox.layer;
         capabilities = sandbox.capabilities;
@@ -167,37 +164,33 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     if (!found) throw new SandboxAdminError(`The sandbox does not serve "${api}"; it serves ${Object.keys(controls).join(', ')}.`);
     return found;
   };
+  /** The admin verbs over the control of each API that `controlOf` gives: the default session's, or one session's. */
+  const verbs = (controlOf: (api: string) => Promise<SandboxControl>) => ({
+    requests: async (api: string, filter?: RequestFilter) => (await controlOf(api)).requests(filter),
+    clearRequests: async (api: string) => (await controlOf(api)).clearRequests(),
+    fault: async (api: string, spec: FaultSpec) => (await controlOf(api)).fault(spec),
+    reset: async (api?: string) => {
+      for (const name of api === undefined ? Object.keys(urls) : [api]) await (await controlOf(name)).reset();
+    },
+    seed: async (api: string, seed: SandboxSeed) => (await controlOf(api)).seed(seed),
+  });
   return {
     urls,
     tokenUrl,
     close: closeAll,
-    requests: async (api, filter) => (await control(api)).requests(filter),
-    clearRequests: async (api) => (await control(api)).clearRequests(),
-    fault: async (api, spec) => (await control(api)).fault(spec),
-    reset: async (api) => {
-      for (const name of api === undefined ? Object.keys(urls) : [api]) await (await control(name)).reset();
-    },
-    seed: async (api, seed) => (await control(api)).seed(seed),
+    ...verbs(control),
     createSession: async (sessionOptions) => {
-      await control(Object.keys(urls)[0]!);
-      const created = await sessions!.create(sessionOptions);
-      const scoped = async (api: string) => {
-        await control(api);
-        // The control of this API's sandbox: the session's scope of it.
-        return (await sessionsOf(api)).control(created.id);
-      };
+      const first = Object.keys(urls)[0]!;
+      await control(first);
+      // Sessions are the store's, shared by every API: any API's sandbox creates one for all.
+      const created = await sessionControls[first]!.create(sessionOptions);
       return {
         id: created.id,
         expiresAt: created.expiresAt,
         headers: created.header,
-        requests: async (api, filter) => (await scoped(api)).requests(filter),
-        clearRequests: async (api) => (await scoped(api)).clearRequests(),
-        fault: async (api, spec) => (await scoped(api)).fault(spec),
-        reset: async (api) => {
-          for (const name of api === undefined ? Object.keys(urls) : [api]) await (await scoped(name)).reset();
-        },
-        seed: async (api, seed) => (await scoped(api)).seed(seed),
-        delete: () => sessions!.delete(created.id),
+        // Each API's sandbox gives the session's scope of it.
+        ...verbs(async (api) => (await control(api), sessionControls[api]!.control(created.id))),
+        delete: () => sessionControls[first]!.delete(created.id),
       };
     },
   };

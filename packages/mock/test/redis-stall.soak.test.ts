@@ -164,11 +164,15 @@ describe(`three sandboxes on one Redis, ${seconds} s of load through stalls and 
     const schedule = async () => {
       const at = (fraction: number) => pause(Math.max(0, started + fraction * seconds * 1000 - Date.now()));
       const raw = () => new Redis(redis.url, { maxRetriesPerRequest: 0, lazyConnect: true });
+      /** Redis holds its connections and answers nothing for `ms`. */
+      const stall = async (ms: number) => {
+        chaos.push(`SIGSTOP ${ms / 1000} s`);
+        redis.signal('SIGSTOP');
+        await pause(ms);
+        redis.signal('SIGCONT');
+      };
       await at(0.15);
-      chaos.push('SIGSTOP 1.5 s');
-      redis.signal('SIGSTOP');
-      await pause(1500);
-      redis.signal('SIGCONT');
+      await stall(1500);
       await at(0.35);
       chaos.push('DEBUG SLEEP 1.5');
       const blocker = raw();
@@ -198,16 +202,10 @@ describe(`three sandboxes on one Redis, ${seconds} s of load through stalls and 
       await redis.start();
       await installFault();
       await at(0.75);
-      chaos.push('SIGSTOP 3 s');
-      redis.signal('SIGSTOP');
-      await pause(3000);
-      redis.signal('SIGCONT');
+      await stall(3000);
       await at(0.9);
       // Shorter than the lease: claims outlive it, and the keys answer 409 until their leases end.
-      chaos.push('SIGSTOP 0.4 s');
-      redis.signal('SIGSTOP');
-      await pause(400);
-      redis.signal('SIGCONT');
+      await stall(400);
     };
 
     await Promise.all([schedule(), ...Array.from({ length: workers }, worker)]);
