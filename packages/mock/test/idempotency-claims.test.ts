@@ -21,7 +21,7 @@ const onTransaction = (call: StoreCall) => call.key.includes(':transaction:');
 const isDoneRecord = (call: StoreCall) => call.method === 'compareAndSet' && (call.args[1] as { state?: string } | undefined)?.state === 'done';
 const isRenewal = (call: StoreCall) => call.method === 'compareAndSet' && call.key.includes(':idempotency:') && JSON.stringify(call.args[0]) === JSON.stringify(call.args[1]);
 
-/** Sends until the answer is not 409 (bounded: 40 leases), returning every status seen. */
+/** Sends until the answer is neither 409 nor 503 (bounded: 400 tries, 40 ms apart), returning every status seen. */
 async function untilSettled(send: () => Promise<{ status: number }>): Promise<number[]> {
   const statuses: number[] = [];
   for (let attempt = 0; attempt < 400; attempt++) {
@@ -51,13 +51,15 @@ interface Row {
   executions: number;
   /** The key answers 409 for a while first (its owner's lease outlives the outage). */
   conflictFirst?: boolean;
+  /** The row's own idempotencyLeaseMs (default leaseMs). */
+  lease?: number;
 }
 
 const rows: Row[] = [
   { row: 'the store fails on the rule\'s first read: nothing written, the key is free at once', operationId: 'releaseTransaction', fail: (call) => call.method === 'get' && onTransaction(call), downMs: 0, settled: 200, executions: 1 },
   { row: 'the store fails on the rule\'s write: the outcome is unknown, and the key says so', operationId: 'startTransaction', fail: (call) => call.method === 'set' && onTransaction(call), downMs: 0, settled: 500, executions: 0 },
   { row: 'the store goes down after the rule wrote, past the lease: 503 while down, then the unknown outcome, never a second charge', operationId: 'startTransaction', fail: isDoneRecord, downMs: 3 * leaseMs, settled: 500, executions: 1 },
-  { row: 'the store goes down after the rule wrote, shorter than the lease: 409 until the lease ends, then the unknown outcome', operationId: 'startTransaction', fail: isDoneRecord, downMs: leaseMs / 4, settled: 500, executions: 1, conflictFirst: true },
+  { row: 'the store goes down after the rule wrote, shorter than the lease: 409 until the lease ends, then the unknown outcome', operationId: 'startTransaction', fail: isDoneRecord, downMs: leaseMs / 4, settled: 500, executions: 1, conflictFirst: true, lease: 10 * leaseMs },
   { row: 'a request whose renewals fail while it waits loses the key to the next: one execution, and the first gets 503', operationId: 'startTransaction', fail: isRenewal, downMs: 0, times: Number.POSITIVE_INFINITY, delayMs: 3 * leaseMs, overtake: true, settled: 200, executions: 1 },
 ];
 
@@ -80,9 +82,9 @@ describe.each(stores)('Idempotency-Key claims when the store fails, $name', (sto
   beforeAll(async () => ({ inner, dispose } = await store.make()));
   afterAll(() => dispose());
 
-  it.each(rows)('$row', async ({ operationId, fail, downMs, times, delayMs, overtake, settled, executions, conflictFirst }) => {
+  it.each(rows)('$row', async ({ operationId, fail, downMs, times, delayMs, overtake, settled, executions, conflictFirst, lease = leaseMs }) => {
     const flaky = new FlakyStore(inner);
-    const mock: RunningMock = await startMock({ apis: ['centili-payments'], sandbox: { store: flaky, idempotencyLeaseMs: leaseMs } });
+    const mock: RunningMock = await startMock({ apis: ['centili-payments'], sandbox: { store: flaky, idempotencyLeaseMs: lease } });
     try {
       const payments: Client = await sandboxClient(mock, 'centili-payments');
       await payments.login();
